@@ -1,0 +1,478 @@
+"""Career ladders: a track and its numbered, immutable matrix versions of categories, skills,
+roles and requirements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+MAX_SCALE_LEVEL = 7
+MIN_SCALE_LEVEL = 3
+SLUG_MAX = 80
+IMPORTANCE_NAMES = {1: "Nice to have", 2: "Important", 3: "Essential"}
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lowercase letters, digits and single hyphens."
+)
+
+
+class PublishedVersionError(Exception):
+    """Raised on any attempt to change a published matrix version or its content."""
+
+
+class TrackQuerySet(models.QuerySet):
+    def with_current_version(self) -> TrackQuerySet:
+        """Tracks that have a published version, annotated with its id as current_version_id."""
+        latest = (
+            MatrixVersion.objects.published()
+            .filter(track=models.OuterRef("pk"))
+            .order_by("-number")
+            .values("pk")[:1]
+        )
+        return self.annotate(current_version_id=models.Subquery(latest)).filter(
+            current_version_id__isnull=False
+        )
+
+
+class Track(models.Model):
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_version(self) -> MatrixVersion | None:
+        return self.versions.published().order_by("-number").first()
+
+    def draft_version(self) -> MatrixVersion | None:
+        return self.versions.filter(status=MatrixVersion.Status.DRAFT).first()
+
+    def start_draft(self) -> MatrixVersion:
+        """The track's draft, created as a copy of the current version if there is none."""
+        with transaction.atomic():
+            Track.objects.select_for_update().filter(pk=self.pk).first()
+            draft = self.draft_version()
+            if draft is not None:
+                return draft
+            current = self.current_version()
+            if current is None:
+                raise ValidationError(f"Track {self.slug!r} has no version to copy from.")
+            return current.copy_as_draft()
+
+
+class MatrixVersionQuerySet(models.QuerySet):
+    def published(self) -> MatrixVersionQuerySet:
+        return self.filter(status=MatrixVersion.Status.PUBLISHED)
+
+
+class MatrixVersion(models.Model):
+    """One numbered snapshot of a track's matrix. Scale and thresholds belong to the snapshot
+    so that an assessment pinned to it scores the same forever."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scale = models.JSONField(help_text="Level names; the index is the level, 0 = none.")
+    ready_threshold = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.9000"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+    )
+    close_threshold = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.7500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = MatrixVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["track", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["track"], condition=Q(status="draft"), name="one_draft_per_track"
+            ),
+            models.CheckConstraint(
+                condition=Q(close_threshold__lte=models.F("ready_threshold")),
+                name="close_threshold_not_above_ready",
+            ),
+            models.CheckConstraint(
+                condition=Q(ready_threshold__gt=0, ready_threshold__lte=1, close_threshold__gte=0),
+                name="thresholds_in_unit_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track.slug} v{self.number} ({self.status})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def max_level(self) -> int:
+        return len(self.scale) - 1
+
+    def level_name(self, level: int) -> str:
+        return self.scale[level]
+
+    def ensure_editable(self) -> None:
+        if self.is_published:
+            raise PublishedVersionError(
+                f"{self.track.slug} v{self.number} is published and cannot be changed; "
+                "edit a new draft instead."
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        # A published row may only be written once: by the publish() that freezes it.
+        if self.pk is not None and not getattr(self, "_publishing", False):
+            stored = MatrixVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
+            if stored.first() == self.Status.PUBLISHED:
+                raise PublishedVersionError(
+                    f"{self.track.slug} v{self.number} is published and cannot be changed."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise PublishedVersionError(
+                f"{self.track.slug} v{self.number} is published and cannot be deleted."
+            )
+        return super().delete(*args, **kwargs)
+
+    def publish(self) -> None:
+        """Freeze this draft and make it the track's current version, atomically."""
+        from roles.interchange import content_hash
+
+        with transaction.atomic():
+            locked = MatrixVersion.objects.select_for_update().get(pk=self.pk)
+            locked.ensure_editable()
+            self.status = self.Status.PUBLISHED
+            self.published_at = timezone.now()
+            self.content_hash = content_hash(self)
+            self._publishing = True
+            try:
+                self.save(update_fields=["status", "published_at", "content_hash"])
+            finally:
+                self._publishing = False
+
+    def copy_as_draft(self) -> MatrixVersion:
+        """A new draft of the same track holding a copy of this version's content."""
+        with transaction.atomic():
+            last = self.track.versions.order_by("-number").values_list("number", flat=True)
+            draft = MatrixVersion.objects.create(
+                track=self.track,
+                number=(last.first() or 0) + 1,
+                scale=list(self.scale),
+                ready_threshold=self.ready_threshold,
+                close_threshold=self.close_threshold,
+            )
+            categories = {}
+            for category in self.categories.all():
+                categories[category.pk] = Category.objects.create(
+                    version=draft,
+                    slug=category.slug,
+                    name=category.name,
+                    description=category.description,
+                    position=category.position,
+                )
+            skills = {}
+            for skill in self.skills.all():
+                skills[skill.pk] = Skill(
+                    version=draft,
+                    category=categories[skill.category_id],
+                    slug=skill.slug,
+                    name=skill.name,
+                    description=skill.description,
+                    levels=dict(skill.levels),
+                    position=skill.position,
+                )
+            Skill.objects.bulk_create(skills.values())
+            roles = {}
+            for role in self.roles.all():
+                roles[role.pk] = Role(
+                    version=draft,
+                    **{f: getattr(role, f) for f in Role.CONTENT_FIELDS},
+                )
+            Role.objects.bulk_create(roles.values())
+            Requirement.objects.bulk_create(
+                Requirement(
+                    role=roles[req.role_id],
+                    skill=skills[req.skill_id],
+                    level=req.level,
+                    importance=req.importance,
+                )
+                for req in Requirement.objects.filter(role__version=self)
+            )
+            return draft
+
+    def scoring_matrix(self):
+        """The scoring engine's input for this version, in four queries whatever its size."""
+        from assessments import scoring
+
+        categories = list(self.categories.order_by("position", "pk"))
+        skills = list(
+            self.skills.order_by("category__position", "category_id", "position", "pk").values(
+                "pk", "slug", "name", "category__slug"
+            )
+        )
+        roles = list(self.roles.order_by("rank", "position", "pk"))
+        requirements: dict[int, list] = {role.pk: [] for role in roles}
+        skill_slugs = {skill["pk"]: skill["slug"] for skill in skills}
+        for role_id, skill_id, level, importance in Requirement.objects.filter(
+            role__version=self
+        ).values_list("role_id", "skill_id", "level", "importance"):
+            requirements[role_id].append(
+                scoring.MatrixRequirement(
+                    skill=skill_slugs[skill_id], level=level, importance=importance
+                )
+            )
+        return scoring.Matrix(
+            scale=tuple(self.scale),
+            ready_threshold=Fraction(self.ready_threshold),
+            close_threshold=Fraction(self.close_threshold),
+            categories=tuple(scoring.MatrixCategory(slug=c.slug, name=c.name) for c in categories),
+            skills=tuple(
+                scoring.MatrixSkill(slug=s["slug"], name=s["name"], category=s["category__slug"])
+                for s in skills
+            ),
+            roles=tuple(
+                scoring.MatrixRole(
+                    slug=role.slug,
+                    title=role.title,
+                    rank=role.rank,
+                    requirements=tuple(requirements[role.pk]),
+                )
+                for role in roles
+            ),
+        )
+
+
+class VersionContentQuerySet(models.QuerySet):
+    """Bulk writes bypass save(); refuse them on published content too."""
+
+    def _published_in(self) -> bool:
+        field = "role__version__status" if self.model is Requirement else "version__status"
+        return self.filter(**{field: MatrixVersion.Status.PUBLISHED}).exists()
+
+    def update(self, **kwargs):
+        if self._published_in():
+            raise PublishedVersionError("Published matrix versions cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._published_in():
+            raise PublishedVersionError("Published matrix versions cannot be changed.")
+        return super().delete()
+
+
+class VersionContent(models.Model):
+    """Content that belongs to one matrix version and is frozen with it."""
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def owning_version(self) -> MatrixVersion:
+        return self.version
+
+    def _refuse_if_published(self) -> None:
+        version = MatrixVersion.objects.only("status", "number", "track__slug").select_related(
+            "track"
+        )
+        version = version.get(pk=self.owning_version().pk)
+        version.ensure_editable()
+        if self.pk is not None:
+            # Moving a row out of a published version is a change to that version too.
+            previous = type(self).objects.filter(pk=self.pk).first()
+            if previous is not None:
+                previous.owning_version().ensure_editable()
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+
+class Category(VersionContent):
+    version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="categories")
+    slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="category_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(VersionContent):
+    version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="skills")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="skills")
+    slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    levels = models.JSONField(
+        default=dict, blank=True, help_text='Behaviour statement per level: {"1": "...", ...}'
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "category__position", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="skill_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def statement(self, level: int) -> str:
+        return self.levels.get(str(level), "")
+
+    def clean(self) -> None:
+        if self.category_id and self.version_id and self.category.version_id != self.version_id:
+            raise ValidationError({"category": "The category belongs to another version."})
+
+
+class Role(VersionContent):
+    CONTENT_FIELDS = (
+        "slug",
+        "title",
+        "rank",
+        "summary",
+        "salary_min",
+        "salary_max",
+        "salary_average",
+        "salary_currency",
+        "salary_year",
+        "salary_source",
+        "experience_min",
+        "experience_max",
+        "position",
+    )
+
+    version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="roles")
+    slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
+    title = models.CharField(max_length=200)
+    rank = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text="1 = lowest rung; equal ranks fork."
+    )
+    summary = models.TextField(blank=True)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_average = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, blank=True)
+    salary_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    salary_source = models.CharField(max_length=300, blank=True)
+    experience_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    experience_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "rank", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="role_slug_unique"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="role_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="role_salary_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(experience_min__isnull=True)
+                | Q(experience_max__isnull=True)
+                | Q(experience_min__lte=models.F("experience_max")),
+                name="role_experience_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_salary(self) -> bool:
+        return any(v is not None for v in (self.salary_min, self.salary_max, self.salary_average))
+
+    @property
+    def has_experience(self) -> bool:
+        return self.experience_min is not None or self.experience_max is not None
+
+
+class Requirement(VersionContent):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="requirements")
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCALE_LEVEL)]
+    )
+    importance = models.PositiveSmallIntegerField(
+        choices=[(k, v) for k, v in IMPORTANCE_NAMES.items()],
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+    )
+
+    class Meta:
+        ordering = ["role", "skill__category__position", "skill__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="requirement_unique"),
+            models.CheckConstraint(
+                condition=Q(importance__gte=1, importance__lte=3),
+                name="requirement_importance_1_to_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=MAX_SCALE_LEVEL),
+                name="requirement_level_in_any_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} needs {self.skill} at {self.level}"
+
+    def owning_version(self) -> MatrixVersion:
+        return self.role.version
+
+    @property
+    def importance_name(self) -> str:
+        return IMPORTANCE_NAMES[self.importance]
+
+    def clean(self) -> None:
+        if self.role_id and self.skill_id:
+            if self.role.version_id != self.skill.version_id:
+                raise ValidationError("The role and the skill belong to different versions.")
+            if self.level > self.role.version.max_level:
+                top = self.role.version.max_level
+                raise ValidationError(
+                    {"level": f"Level {self.level} is outside the scale 1..{top}."}
+                )

@@ -1,0 +1,174 @@
+"""Factories for tests: users, ladders of any size, assessments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import User
+
+from assessments.models import Assessment, Rating
+from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
+
+MLOPS_SCALE = ["None", "Awareness", "Working", "Practitioner", "Advanced", "Expert"]
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+
+    slug = factory.Sequence(lambda n: f"track-{n}")
+    name = factory.Sequence(lambda n: f"Track {n}")
+    description = "A test ladder."
+
+
+class MatrixVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatrixVersion
+
+    track = factory.SubFactory(TrackFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    scale = factory.LazyFunction(lambda: list(MLOPS_SCALE))
+    ready_threshold = Decimal("0.9")
+    close_threshold = Decimal("0.75")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    version = factory.SubFactory(MatrixVersionFactory)
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Category {n}")
+    position = factory.Sequence(int)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    category = factory.SubFactory(CategoryFactory)
+    version = factory.LazyAttribute(lambda s: s.category.version)
+    slug = factory.Sequence(lambda n: f"skill-{n}")
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    description = "What this skill is."
+    levels = factory.LazyAttribute(
+        lambda s: {str(level): f"{s.name} at level {level}." for level in range(1, 6)}
+    )
+    position = factory.Sequence(int)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    version = factory.SubFactory(MatrixVersionFactory)
+    slug = factory.Sequence(lambda n: f"role-{n}")
+    title = factory.Sequence(lambda n: f"Role {n}")
+    rank = 1
+    summary = "What this role does."
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    role = factory.SubFactory(RoleFactory)
+    skill = factory.SubFactory(SkillFactory)
+    level = 3
+    importance = 2
+
+
+def make_ladder(
+    *,
+    skills: int = 8,
+    roles: int = 3,
+    categories: int = 4,
+    track: Track | None = None,
+    publish: bool = True,
+    scale: list[str] | None = None,
+) -> MatrixVersion:
+    """A ladder with the given numbers of skills and roles: role k (rank k) requires every
+    skill at a level that rises with rank, with importance cycling 1..3."""
+    scale = scale or list(MLOPS_SCALE)
+    top = len(scale) - 1
+    track = track or TrackFactory()
+    number = (track.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = MatrixVersionFactory(track=track, number=number, scale=scale)
+    cats = [
+        Category.objects.create(version=version, slug=f"cat-{i}", name=f"Category {i}", position=i)
+        for i in range(categories)
+    ]
+    skill_objs = Skill.objects.bulk_create(
+        Skill(
+            version=version,
+            category=cats[i % categories],
+            slug=f"skill-{i}",
+            name=f"Skill {i}",
+            description=f"Skill {i} description.",
+            levels={
+                str(lv): f"Skill {i}, level {lv}: does thing {lv}." for lv in range(1, top + 1)
+            },
+            position=i,
+        )
+        for i in range(skills)
+    )
+    role_objs = Role.objects.bulk_create(
+        Role(
+            version=version,
+            slug=f"role-{r + 1}",
+            title=f"Role {r + 1}",
+            rank=r + 1,
+            summary=f"Rung {r + 1}.",
+            position=r,
+        )
+        for r in range(roles)
+    )
+    Requirement.objects.bulk_create(
+        Requirement(
+            role=role,
+            skill=skill,
+            level=min(top, 1 + (r * top) // max(roles, 1)),
+            importance=1 + (i % 3),
+        )
+        for r, role in enumerate(role_objs)
+        for i, skill in enumerate(skill_objs)
+    )
+    if publish:
+        version.publish()
+    return version
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    user = factory.SubFactory(UserFactory)
+    version = factory.LazyFunction(make_ladder)
+    track = factory.LazyAttribute(lambda a: a.version.track)
+    target_role = factory.LazyAttribute(lambda a: a.version.roles.order_by("-rank").first())
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    skill = factory.LazyAttribute(lambda r: r.assessment.version.skills.first())
+    level = 2
