@@ -1,12 +1,17 @@
-"""Account forms."""
+"""Account forms: sign up, choose a new password after a reset, delete the account."""
 
+from axes.utils import reset as reset_login_failures
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.contrib.auth.models import User
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=True, help_text="For password resets and mentor invitations.")
+    email = forms.EmailField(
+        required=True,
+        help_text="For password resets and mentor invitations.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -17,3 +22,31 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.")
         return email
+
+
+class ResetPasswordForm(SetPasswordForm):
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        # Following the emailed link proves the account is theirs: the login lock (which the
+        # lockout page tells them to get out of this way) should not outlive the reset.
+        reset_login_failures(username=user.get_username())
+        return user
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm it is you.",
+    )
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="password_incorrect")
+        return password

@@ -1,12 +1,23 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from careerfit import views
+from careerfit.forms import ResetPasswordForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", views.account, name="account"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/export.json", views.account_export, name="account_export"),
+    path("accounts/delete/", views.account_delete, name="account_delete"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=ResetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    # login, logout (POST only), password_change, password_reset and their done pages
     path("accounts/", include("django.contrib.auth.urls")),
     path("roles/", include("roles.urls")),
     path("assessments/", include("assessments.urls")),

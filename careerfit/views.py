@@ -1,13 +1,23 @@
-"""Home page and health check."""
+"""Home page, health check and the account pages: sign up, the account overview, export of
+everything we hold about the user, and deleting it."""
 
-from django.contrib.auth import login
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from careerfit.forms import SignupForm
+from assessments.models import Assessment, Rating
+from careerfit.forms import DeleteAccountForm, SignupForm
 from roles.models import Track
 
 
@@ -39,3 +49,79 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("assessments:list")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "careerfit/account.html")
+
+
+@require_GET
+@login_required
+@never_cache
+def account_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    response = JsonResponse(_account_data(user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"careerfit-{user.get_username()}-data.json"
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = DeleteAccountForm(user, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        user.delete()  # assessments and their ratings go with it (on_delete=CASCADE)
+        logout(request)
+        messages.success(request, "Your account and all your assessments have been deleted.")
+        return redirect("home")
+    assessment_count = Assessment.objects.owned_by(user).count()
+    return render(
+        request,
+        "registration/account_delete.html",
+        {"form": form, "assessment_count": assessment_count},
+    )
+
+
+def _account_data(user: User) -> dict[str, Any]:
+    """Everything CareerFit holds about the user, in two queries whatever its size."""
+    assessments = (
+        Assessment.objects.owned_by(user)
+        .select_related("track", "target_role", "version")
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("skill")))
+    )
+    return {
+        "exported_at": timezone.now(),
+        "profile": {
+            "username": user.get_username(),
+            "email": user.email,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "assessments": [
+            {
+                "id": assessment.id,
+                "track": assessment.track.slug,
+                "target_role": assessment.target_role.slug,
+                "matrix_version": assessment.version.number,
+                "status": assessment.status,
+                "created_at": assessment.created_at,
+                "updated_at": assessment.updated_at,
+                "submitted_at": assessment.submitted_at,
+                "ratings": [
+                    {
+                        "skill": rating.skill.slug,
+                        "level": rating.level,
+                        "evidence": rating.evidence,
+                        "updated_at": rating.updated_at,
+                    }
+                    for rating in assessment.ratings.all()
+                ],
+            }
+            for assessment in assessments
+        ],
+    }

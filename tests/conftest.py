@@ -1,9 +1,21 @@
 """Personas and shared fixtures."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings():
+    # Pages render {% static %}; production's manifest storage needs collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Tests log in often; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
