@@ -1,0 +1,564 @@
+"""Score a person's skill levels against every role of a career ladder.
+
+Pure computation (stdlib only: no Django, no I/O). A loader turns a matrix version into a
+`Matrix`; `score()` returns a `Score`; `report_data()` turns it into the scoring part of
+report.json. The formula is the contract of DESIGN.md "Scoring", explained in docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from operator import attrgetter, getitem, itemgetter
+from typing import Any, Literal
+
+Verdict = Literal["ready", "close", "gap"]
+
+READY: Verdict = "ready"
+CLOSE: Verdict = "close"
+GAP: Verdict = "gap"
+# Worst to best, for comparing verdicts.
+VERDICT_ORDER: dict[str, int] = {GAP: 0, CLOSE: 1, READY: 2}
+ESSENTIAL = 3
+
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCategory:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MatrixSkill:
+    slug: str
+    name: str
+    category: str  # category slug
+
+
+@dataclass(frozen=True)
+class MatrixRequirement:
+    skill: str  # skill slug
+    level: int  # 1..N
+    importance: int  # 1 nice to have, 2 important, 3 essential
+
+
+@dataclass(frozen=True)
+class MatrixRole:
+    slug: str
+    title: str
+    rank: int
+    requirements: tuple[MatrixRequirement, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    scale: tuple[str, ...]  # level names; index = level, so N = len(scale) - 1
+    ready_threshold: Fraction
+    close_threshold: Fraction
+    categories: tuple[MatrixCategory, ...]  # in category order
+    skills: tuple[MatrixSkill, ...]  # in skill order
+    roles: tuple[MatrixRole, ...]
+
+    @property
+    def top_level(self) -> int:
+        return len(self.scale) - 1
+
+    # Built on first use and kept on the instance (cached_property writes to __dict__, which
+    # a frozen dataclass allows), so a cohort scored against one matrix pays for it once.
+    @cached_property
+    def _index(self) -> _MatrixIndex:
+        return _MatrixIndex(self)
+
+
+# --- Result ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One requirement a person does not meet yet."""
+
+    skill: str
+    category: str
+    required: int
+    rated: int
+    gap: int  # required - rated, > 0
+    importance: int
+    priority: int  # importance * gap
+
+
+@dataclass(frozen=True)
+class CategoryCoverage:
+    """Coverage of one role's requirements within one category."""
+
+    category: str
+    covered: int  # sum of importance * min(rated, required)
+    total: int  # sum of importance * required
+    requirements: int  # how many requirements the role has in this category
+    met: int  # how many of them have no gap
+
+    @property
+    def coverage(self) -> Fraction:
+        return Fraction(self.covered, self.total)
+
+    @property
+    def coverage_float(self) -> float:
+        return self.covered / self.total
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    role: MatrixRole = field(repr=False)
+    covered: int  # sum of importance * min(rated, required)
+    total: int  # sum of importance * required; 0 for a role without requirements
+    verdict: Verdict
+    gaps: tuple[Gap, ...]  # ranked, most urgent first
+    # (category, total, requirement count) for each category the role requires, in category
+    # order: with the gaps, all `categories` needs.
+    _category_totals: tuple[tuple[str, int, int], ...] = field(repr=False, compare=False)
+
+    # What follows from the fields is worked out when read, which keeps scoring a cohort fast.
+
+    @cached_property
+    def blocking(self) -> tuple[Gap, ...]:
+        """The essential requirements not met, in gap order."""
+        return tuple(gap for gap in self.gaps if gap.importance == ESSENTIAL)
+
+    @property
+    def steps_to_close(self) -> int:
+        """Levels still to climb to meet every requirement."""
+        return sum(gap.gap for gap in self.gaps)
+
+    @property
+    def slug(self) -> str:
+        return self.role.slug
+
+    @property
+    def rank(self) -> int:
+        return self.role.rank
+
+    @property
+    def coverage(self) -> Fraction:
+        return Fraction(self.covered, self.total) if self.total else Fraction(1)
+
+    @property
+    def coverage_float(self) -> float:
+        return self.covered / self.total if self.total else 1.0
+
+    @cached_property
+    def categories(self) -> tuple[CategoryCoverage, ...]:
+        """Coverage per category the role has requirements in, in category order."""
+        shortfall = {category: 0 for category, _, _ in self._category_totals}
+        missed = dict(shortfall)
+        for gap in self.gaps:
+            shortfall[gap.category] += gap.priority
+            missed[gap.category] += 1
+        return tuple(
+            CategoryCoverage(
+                category=category,
+                covered=total - shortfall[category],
+                total=total,
+                requirements=count,
+                met=count - missed[category],
+            )
+            for category, total, count in self._category_totals
+        )
+
+
+@dataclass(frozen=True)
+class Strength:
+    """A skill rated above the highest level the roles ahead of the person require."""
+
+    skill: str
+    category: str
+    rated: int
+    required: int
+
+
+@dataclass(frozen=True)
+class Score:
+    matrix: Matrix = field(repr=False)
+    roles: tuple[RoleScore, ...]  # ladder order: rank ascending, then input order
+    current_fit: RoleScore | None
+    next_roles: tuple[RoleScore, ...]
+    path: tuple[RoleScore, ...]
+    strengths: tuple[Strength, ...]
+    reviewed: Score | None = None
+
+    def role(self, slug: str) -> RoleScore:
+        for role_score in self.roles:
+            if role_score.slug == slug:
+                return role_score
+        raise KeyError(slug)
+
+
+# --- Entry points ------------------------------------------------------------------------------
+
+
+def score(
+    matrix: Matrix,
+    ratings: Mapping[str, int],
+    mentor_levels: Mapping[str, int] | None = None,
+) -> Score:
+    """Score self ratings (unrated = 0) and, when mentor levels are given, the reviewed levels.
+
+    Ratings for skills the matrix does not hold are ignored. A level outside 0..N for a skill
+    it holds raises ValueError (callers validate first; this is a guard).
+    """
+    index = matrix._index
+    self_levels = index.levels(ratings)
+    reviewed = None
+    if mentor_levels is not None:
+        reviewed = index.score(index.levels(mentor_levels, base=self_levels))
+    return index.score(self_levels, reviewed)
+
+
+def report_data(score: Score) -> dict[str, Any]:
+    """The scoring part of report.json, as plain JSON-serialisable types."""
+    matrix = score.matrix
+    data: dict[str, Any] = {
+        "scale": list(matrix.scale),
+        "thresholds": {
+            "ready": float(matrix._index.ready),
+            "close": float(matrix._index.close),
+        },
+        "roles": [_role_data(role_score) for role_score in score.roles],
+        "current_fit": score.current_fit.slug if score.current_fit else None,
+        "next_roles": [role_score.slug for role_score in score.next_roles],
+        "path": [
+            {
+                "role": role_score.slug,
+                "coverage": _rounded(role_score.coverage_float),
+                "verdict": role_score.verdict,
+                "gaps": [_gap_data(gap) for gap in role_score.gaps],
+            }
+            for role_score in score.path
+        ],
+        "strengths": [
+            {
+                "skill": strength.skill,
+                "category": strength.category,
+                "rated": strength.rated,
+                "required": strength.required,
+            }
+            for strength in score.strengths
+        ],
+    }
+    if score.reviewed is not None:
+        data["reviewed"] = report_data(score.reviewed)
+    return data
+
+
+def _role_data(role_score: RoleScore) -> dict[str, Any]:
+    return {
+        "slug": role_score.slug,
+        "title": role_score.role.title,
+        "rank": role_score.rank,
+        "coverage": _rounded(role_score.coverage_float),
+        "verdict": role_score.verdict,
+        "blocking": [gap.skill for gap in role_score.blocking],
+        "gaps": [_gap_data(gap) for gap in role_score.gaps],
+        "steps_to_close": role_score.steps_to_close,
+        "categories": [
+            {
+                "category": category.category,
+                "coverage": _rounded(category.coverage_float),
+                "requirements": category.requirements,
+                "met": category.met,
+            }
+            for category in role_score.categories
+        ],
+    }
+
+
+def _gap_data(gap: Gap) -> dict[str, Any]:
+    return {
+        "skill": gap.skill,
+        "category": gap.category,
+        "required": gap.required,
+        "rated": gap.rated,
+        "gap": gap.gap,
+        "importance": gap.importance,
+        "priority": gap.priority,
+    }
+
+
+def _rounded(coverage: float) -> float:
+    return round(coverage, 4)
+
+
+# --- The engine --------------------------------------------------------------------------------
+#
+# Everything that depends only on the matrix is worked out once per matrix: for every
+# requirement and every level 0..N a person could be at, the Gap it leaves (if any) and that
+# gap's place in the ranking as one positive integer (0 when the requirement is met). Scoring
+# a person is then table look-ups done by C-level map/filter/sort/sum over integers: fast, and
+# exact because nothing is ever a float.
+
+_priority = attrgetter("priority")
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """A function taking the levels at `positions` out of a list, as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda levels: (levels[only],)
+    return lambda levels: ()
+
+
+def _threshold(value: Any) -> Fraction:
+    # A float such as 0.9 is meant as the decimal it prints as, not its binary approximation.
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+class _GapsByKey(dict):
+    """Gap by its ranking key, each made the first time it is needed: a matrix loaded afresh
+    for every report pays only for the gaps that report has."""
+
+    __slots__ = ("recipes",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recipes: dict[int, tuple[str, str, int, int, int]] = {}
+
+    def __missing__(self, key: int) -> Gap:
+        skill, category, required, rated, importance = self.recipes[key]
+        gap = self[key] = Gap(
+            skill=skill,
+            category=category,
+            required=required,
+            rated=rated,
+            gap=required - rated,
+            importance=importance,
+            priority=importance * (required - rated),
+        )
+        return gap
+
+
+class _RoleTable:
+    """One role's requirements, laid out for scoring."""
+
+    __slots__ = ("blocking_keys", "category_totals", "gap_keys", "gap_of", "pick", "role", "total")
+
+    def __init__(self, index: _MatrixIndex, role: MatrixRole) -> None:
+        top = index.top_level
+        category_count = len(index.category_slugs)
+        skill_count = len(index.skill_position)
+        requirements = []
+        seen = set()
+        for requirement in role.requirements:
+            skill = requirement.skill
+            position = index.skill_position.get(skill)
+            if position is None:
+                raise ValueError(f"role {role.slug!r} requires unknown skill {skill!r}")
+            if position in seen:
+                raise ValueError(f"role {role.slug!r} requires {skill!r} twice")
+            if not 1 <= requirement.level <= top:
+                raise ValueError(f"role {role.slug!r}: level of {skill!r} is not 1..{top}")
+            if not 1 <= requirement.importance <= ESSENTIAL:
+                raise ValueError(f"role {role.slug!r}: importance of {skill!r} is not 1..3")
+            seen.add(position)
+            requirements.append((index.skill_category[position], position, requirement))
+        requirements.sort(key=itemgetter(0, 1))
+
+        self.role = role
+        self.pick = _picker([position for _, position, _ in requirements])
+        self.total = sum(r.importance * r.level for _, _, r in requirements)
+        self.gap_keys: list[list[int]] = []
+        gap_by_key = _GapsByKey()
+        blocking_keys = set()
+        category_totals: dict[int, list[int]] = {}
+        for category, position, requirement in requirements:
+            level, importance = requirement.level, requirement.importance
+            totals = category_totals.setdefault(category, [0, 0])
+            totals[0] += importance * level
+            totals[1] += 1
+            keys = []
+            for rated in range(top + 1):
+                if rated >= level:
+                    keys.append(0)
+                    continue
+                priority = importance * (level - rated)
+                # Orders priority desc, required desc, category, skill. The skill makes it
+                # unique within the role, so sorting keys sorts gaps with no ties.
+                key = ((3 * top - priority) * (top + 1) + (top - level)) * category_count
+                key = (key + category) * skill_count + position + 1
+                gap_by_key.recipes[key] = (
+                    requirement.skill,
+                    index.category_slugs[category],
+                    level,
+                    rated,
+                    importance,
+                )
+                if importance == ESSENTIAL:
+                    blocking_keys.add(key)
+                keys.append(key)
+            self.gap_keys.append(keys)
+        self.gap_of = gap_by_key.__getitem__
+        self.blocking_keys = frozenset(blocking_keys)
+        self.category_totals = tuple(
+            (index.category_slugs[category], total, count)
+            for category, (total, count) in sorted(category_totals.items())
+        )
+
+
+class _MatrixIndex:
+    """What scoring needs from a matrix, worked out once (see Matrix._index)."""
+
+    def __init__(self, matrix: Matrix) -> None:
+        if len(matrix.scale) < 2:
+            raise ValueError("a scale needs at least levels 0 and 1")
+        self.matrix = matrix
+        self.top_level = len(matrix.scale) - 1
+        self.ready = _threshold(matrix.ready_threshold)
+        self.close = _threshold(matrix.close_threshold)
+        self.category_slugs = [category.slug for category in matrix.categories]
+        category_position = {slug: i for i, slug in enumerate(self.category_slugs)}
+        self.skill_position: dict[str, int] = {}
+        self.skill_category: list[int] = []
+        for position, skill in enumerate(matrix.skills):
+            if skill.category not in category_position:
+                raise ValueError(f"skill {skill.slug!r} is in unknown category {skill.category!r}")
+            self.skill_position[skill.slug] = position
+            self.skill_category.append(category_position[skill.category])
+        # sorted() is stable: roles sharing a rank keep their input order.
+        ladder = sorted(matrix.roles, key=attrgetter("rank"))
+        self.roles = [_RoleTable(self, role) for role in ladder]
+        # Ladder positions of the roles strengths are measured against -> (pick, keys, of).
+        self._strength_tables: dict[tuple[int, ...], tuple[Callable, list, Callable]] = {}
+
+    def levels(self, ratings: Mapping[str, int], base: list[int] | None = None) -> list[int]:
+        """Levels by skill position: `ratings` laid over `base` (all 0 when None)."""
+        levels = [0] * len(self.skill_position) if base is None else list(base)
+        position_of = self.skill_position
+        top = self.top_level
+        for slug, level in ratings.items():
+            position = position_of.get(slug)
+            if position is None:
+                continue
+            if type(level) is not int or not 0 <= level <= top:
+                level = self._checked_level(position, level)
+            levels[position] = level
+        return levels
+
+    def _checked_level(self, position: int, level: Any) -> int:
+        top = self.top_level
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= top:
+            slug = self.matrix.skills[position].slug
+            raise ValueError(f"level for {slug!r} must be a whole number 0..{top}, got {level!r}")
+        return int(level)
+
+    def score(self, levels: list[int], reviewed: Score | None = None) -> Score:
+        ready_num, ready_den = self.ready.numerator, self.ready.denominator
+        close_num, close_den = self.close.numerator, self.close.denominator
+        role_scores = []
+        for table in self.roles:
+            keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
+            keys.sort()
+            gaps = tuple(map(table.gap_of, keys))
+            total = table.total
+            covered = total - sum(map(_priority, gaps))
+            # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total
+            # > 0; a role without requirements counts as 1/1.
+            numerator, denominator = (covered, total) if total else (1, 1)
+            blocked = not table.blocking_keys.isdisjoint(keys)
+            if not blocked and numerator * ready_den >= ready_num * denominator:
+                verdict = READY
+            elif numerator * close_den >= close_num * denominator:
+                verdict = CLOSE
+            else:
+                verdict = GAP
+            role_scores.append(
+                RoleScore(
+                    role=table.role,
+                    covered=covered,
+                    total=total,
+                    verdict=verdict,
+                    gaps=gaps,
+                    _category_totals=table.category_totals,
+                )
+            )
+
+        fit_position = self._current_fit(role_scores)
+        if fit_position is None:
+            fit = None
+            path = role_scores
+        else:
+            fit = role_scores[fit_position]
+            path = [role_score for role_score in role_scores if role_score.rank > fit.rank]
+        next_positions = ()
+        if path:
+            # Ladder order: the first role of the path has the next rank that exists.
+            next_positions = tuple(
+                position
+                for position, role_score in enumerate(role_scores)
+                if role_score.rank == path[0].rank
+            )
+        reference = next_positions or (() if fit_position is None else (fit_position,))
+        return Score(
+            matrix=self.matrix,
+            roles=tuple(role_scores),
+            current_fit=fit,
+            next_roles=tuple(role_scores[position] for position in next_positions),
+            path=tuple(path),
+            strengths=self._strengths(levels, reference),
+            reviewed=reviewed,
+        )
+
+    @staticmethod
+    def _current_fit(role_scores: list[RoleScore]) -> int | None:
+        """The highest-ranked ready role; of several at that rank, the best covered, then the
+        first in input order (max() keeps the first of equals)."""
+        ready = [position for position, rs in enumerate(role_scores) if rs.verdict == READY]
+        if not ready:
+            return None
+        top_rank = max(role_scores[position].rank for position in ready)
+        return max(
+            (position for position in ready if role_scores[position].rank == top_rank),
+            key=lambda position: role_scores[position].coverage,
+        )
+
+    def _strengths(self, levels: list[int], reference: tuple[int, ...]) -> tuple[Strength, ...]:
+        """Skills rated above the highest level any reference role requires of them."""
+        if not reference:
+            return ()
+        tables = self._strength_tables.get(reference)
+        if tables is None:
+            tables = self._strength_tables[reference] = self._build_strength_tables(reference)
+        pick, strength_keys, strength_of = tables
+        keys = list(filter(None, map(getitem, strength_keys, pick(levels))))
+        keys.sort()
+        return tuple(map(strength_of, keys))
+
+    def _build_strength_tables(self, reference: tuple[int, ...]) -> tuple[Callable, list, Callable]:
+        top = self.top_level
+        category_count = len(self.category_slugs)
+        skill_count = len(self.skill_position)
+        highest: dict[int, int] = {}
+        for position in reference:
+            for requirement in self.roles[position].role.requirements:
+                skill = self.skill_position[requirement.skill]
+                highest[skill] = max(highest.get(skill, 0), requirement.level)
+        # A skill required at the top level cannot be exceeded.
+        positions = sorted(position for position, level in highest.items() if level < top)
+        strength_keys = []
+        strength_by_key: dict[int, Strength] = {}
+        for position in positions:
+            required = highest[position]
+            skill = self.matrix.skills[position]
+            category = self.skill_category[position]
+            keys = [0] * (required + 1)
+            for rated in range(required + 1, top + 1):
+                # Widest margin first, then category order, then skill order.
+                key = ((top - (rated - required)) * category_count + category) * skill_count
+                key += position + 1
+                strength_by_key[key] = Strength(skill.slug, skill.category, rated, required)
+                keys.append(key)
+            strength_keys.append(keys)
+        return _picker(positions), strength_keys, strength_by_key.__getitem__
