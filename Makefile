@@ -20,7 +20,7 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py bootstrap
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) tests/browser/node_modules/.package-lock.json
 	SECRET_KEY=test-only-secret-key $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -39,3 +39,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*
+
+# Test-only front-end tools (axe-core for the accessibility scans).
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility scans will fail"; fi

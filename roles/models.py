@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 MAX_SCALE_LEVEL = 7
@@ -37,6 +38,26 @@ class TrackQuerySet(models.QuerySet):
         )
         return self.annotate(current_version_id=models.Subquery(latest)).filter(
             current_version_id__isnull=False
+        )
+
+    def for_ladder_list(self) -> TrackQuerySet:
+        """Tracks with a published version, each annotated with current_version_id and the
+        number of roles and skills in that version: one query whatever the matrix size."""
+
+        def count_in_current(model: type[models.Model]) -> models.Func:
+            counted = (
+                model.objects.filter(version_id=models.OuterRef("current_version_id"))
+                .order_by()
+                .values("version_id")
+                .annotate(count=models.Count("pk"))
+                .values("count")
+            )
+            return Coalesce(
+                models.Subquery(counted, output_field=models.IntegerField()), models.Value(0)
+            )
+
+        return self.with_current_version().annotate(
+            role_count=count_in_current(Role), skill_count=count_in_current(Skill)
         )
 
 
@@ -76,6 +97,16 @@ class Track(models.Model):
 class MatrixVersionQuerySet(models.QuerySet):
     def published(self) -> MatrixVersionQuerySet:
         return self.filter(status=MatrixVersion.Status.PUBLISHED)
+
+    def current_of(self, track_slug: str) -> MatrixVersion | None:
+        """The current (latest published) version of a track, with its track, in one query."""
+        return (
+            self.published()
+            .select_related("track")
+            .filter(track__slug=track_slug)
+            .order_by("-number")
+            .first()
+        )
 
 
 class MatrixVersion(models.Model):
@@ -466,6 +497,11 @@ class Requirement(VersionContent):
     @property
     def importance_name(self) -> str:
         return IMPORTANCE_NAMES[self.importance]
+
+    @property
+    def required_behaviour(self) -> str:
+        """The skill's behaviour statement at the level this role requires."""
+        return self.skill.statement(self.level)
 
     def clean(self) -> None:
         if self.role_id and self.skill_id:
