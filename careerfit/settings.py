@@ -119,6 +119,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For;
 # without this every user would share the proxy's address and one lock.
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None

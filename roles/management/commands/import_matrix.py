@@ -1,0 +1,30 @@
+"""Import a track's matrix from YAML, JSON or CSV into a draft version (docs/interchange.md)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from roles import interchange
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate a matrix file completely, then store it as the track's draft version in one "
+        "transaction (content identical to the current version creates nothing)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="a .yaml, .yml, .json or .csv file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would change; write nothing"
+        )
+        parser.add_argument("--publish", action="store_true", help="publish the imported draft")
+        parser.add_argument(
+            "--track", metavar="SLUG", help="the track whose requirements a CSV file updates"
+        )
+
+    def handle(self, *args, path: str, dry_run: bool, publish: bool, track: str | None, **options):
+        try:
+            document = interchange.read_document(path, track_slug=track)
+            result = interchange.import_document(document, publish=publish, dry_run=dry_run)
+        except interchange.InterchangeError as error:
+            raise CommandError(error.report()) from None
+        self.stdout.write(result.report())
