@@ -36,6 +36,7 @@ migrations-check: $(STAMP)
 
 bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/scoring.py
+	SECRET_KEY=bench $(PY) bench/autosave.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*

@@ -2,21 +2,123 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from roles.models import MAX_SCALE_LEVEL, MatrixVersion, Role, Skill, Track
+from roles.models import MAX_SCALE_LEVEL, Category, MatrixVersion, Role, Skill, Track
 
 EVIDENCE_MAX_LENGTH = 1000
+# Answer sequences are positive 64-bit integers (PositiveBigIntegerField).
+MAX_SEQUENCE = 2**63 - 1
+
+
+def server_sequence() -> int:
+    """The sequence of an answer that carries none (a form posted without JavaScript): the
+    server's clock in microseconds, on the same scale as the browser's counter."""
+    return time.time_ns() // 1000
+
+
+class AssessmentLocked(Exception):
+    """The assessment is submitted: its answers can no longer change."""
+
+
+class AssessmentIncomplete(Exception):
+    """Some skill of the pinned version has no answer yet."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    skill_id: int
+    level: int
+    evidence: str | None  # None keeps the stored note
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    """One questionnaire step (a category of the pinned version) and how much of it is done."""
+
+    category: Category
+    answered: int
+    total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered >= self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps: list[StepProgress]
+
+    @property
+    def answered(self) -> int:
+        return sum(step.answered for step in self.steps)
+
+    @property
+    def total(self) -> int:
+        return sum(step.total for step in self.steps)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered >= self.total
+
+    def step(self, category_slug: str) -> StepProgress | None:
+        return next((s for s in self.steps if s.category.slug == category_slug), None)
+
+    def after(self, category_slug: str) -> StepProgress | None:
+        slugs = [step.category.slug for step in self.steps]
+        position = slugs.index(category_slug)
+        return self.steps[position + 1] if position + 1 < len(self.steps) else None
+
+    def before(self, category_slug: str) -> StepProgress | None:
+        slugs = [step.category.slug for step in self.steps]
+        position = slugs.index(category_slug)
+        return self.steps[position - 1] if position > 0 else None
+
+    def first_incomplete(self) -> StepProgress | None:
+        return next((step for step in self.steps if not step.is_complete), None)
+
+
+def _count(queryset: models.QuerySet, group_by: str) -> Coalesce:
+    """A correlated subquery counting the rows of `queryset` (already filtered on an OuterRef)."""
+    counted = queryset.order_by().values(group_by).annotate(count=models.Count("pk"))
+    return Coalesce(
+        Subquery(counted.values("count"), output_field=models.IntegerField()), models.Value(0)
+    )
 
 
 class AssessmentQuerySet(models.QuerySet):
     def owned_by(self, user) -> AssessmentQuerySet:
         return self.filter(user=user)
+
+    def with_progress(self) -> AssessmentQuerySet:
+        """Annotated with answered_count and skill_count (of the pinned version), in the same
+        query whatever the number of assessments or skills."""
+        return self.annotate(
+            answered_count=_count(
+                Rating.objects.filter(assessment=OuterRef("pk")), "assessment_id"
+            ),
+            skill_count=_count(Skill.objects.filter(version=OuterRef("version")), "version_id"),
+        )
+
+    def for_list(self) -> AssessmentQuerySet:
+        return self.select_related("track", "version", "target_role").with_progress()
 
 
 class Assessment(models.Model):
@@ -55,6 +157,100 @@ class Assessment(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def percent_answered(self) -> int:
+        """From the with_progress() annotations."""
+        return round(100 * self.answered_count / self.skill_count) if self.skill_count else 100
+
+    def progress(self) -> Progress:
+        """Answered and total skills per step, in step order: one query."""
+        skills = Skill.objects.filter(category=OuterRef("pk"))
+        answered = Rating.objects.filter(assessment=self, skill__category=OuterRef("pk"))
+        categories = (
+            Category.objects.filter(version_id=self.version_id)
+            .order_by("position", "pk")
+            .annotate(
+                skill_count=_count(skills, "category_id"),
+                answered_count=_count(answered, "skill__category_id"),
+            )
+        )
+        return Progress(
+            steps=[
+                StepProgress(category=c, answered=c.answered_count, total=c.skill_count)
+                for c in categories
+                # A category without skills asks nothing: it is not a step.
+                if c.skill_count
+            ]
+        )
+
+    def unanswered_skills(self) -> models.QuerySet[Skill]:
+        answered = Rating.objects.filter(assessment=self, skill=OuterRef("pk"))
+        return (
+            Skill.objects.filter(version_id=self.version_id)
+            .filter(~Exists(answered))
+            .select_related("category")
+            .order_by("category__position", "category_id", "position", "pk")
+        )
+
+    def ratings_by_slug(self) -> dict[str, int]:
+        """The scoring engine's input: skill slug -> level."""
+        return dict(self.ratings.order_by().values_list("skill__slug", "level"))
+
+    def record_answers(self, answers: Iterable[Answer], sequence: int) -> int:
+        """Store answers unless a newer one (higher sequence) is already stored for the skill;
+        returns how many were written. Raises AssessmentLocked once submitted."""
+        now = timezone.now()
+        written = 0
+        with transaction.atomic():
+            # The write takes the row lock that submit() takes too, so no answer can land
+            # after the submission has checked that every skill is answered.
+            still_draft = Assessment.objects.filter(pk=self.pk, status=self.Status.DRAFT)
+            if not still_draft.update(updated_at=now):
+                raise AssessmentLocked
+            for answer in answers:
+                written += Rating.objects.record(self, answer, sequence=sequence, now=now)
+        self.updated_at = now
+        return written
+
+    def submit(self) -> bool:
+        """Lock the answers; False when already submitted. Raises AssessmentIncomplete while a
+        skill of the pinned version has no answer (0 is an answer)."""
+        with transaction.atomic():
+            locked = Assessment.objects.select_for_update().only("status").get(pk=self.pk)
+            if locked.is_submitted:
+                return False
+            if self.unanswered_skills().exists():
+                raise AssessmentIncomplete
+            now = timezone.now()
+            Assessment.objects.filter(pk=self.pk).update(
+                status=self.Status.SUBMITTED, submitted_at=now, updated_at=now
+            )
+        self.status, self.submitted_at, self.updated_at = self.Status.SUBMITTED, now, now
+        return True
+
+
+class RatingQuerySet(models.QuerySet):
+    def record(self, assessment: Assessment, answer: Answer, *, sequence: int, now) -> bool:
+        """Upsert one answer keyed on (assessment, skill), written only over an older sequence,
+        so a late request carrying an older answer never overwrites a newer one."""
+        values = {"level": answer.level, "sequence": sequence, "updated_at": now}
+        if answer.evidence is not None:
+            values["evidence"] = answer.evidence
+        row = self.filter(assessment=assessment, skill_id=answer.skill_id)
+        if row.filter(sequence__lt=sequence).update(**values):
+            return True
+        try:
+            with transaction.atomic():
+                self.create(
+                    assessment=assessment,
+                    skill_id=answer.skill_id,
+                    **{"evidence": "", **values},
+                )
+            return True
+        except IntegrityError:
+            # The row exists: stored by a concurrent request (or newer than this answer).
+            return bool(row.filter(sequence__lt=sequence).update(**values))
+
 
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
@@ -65,6 +261,8 @@ class Rating(models.Model):
     # a newer one.
     sequence = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "skill__category__position", "skill__position"]

@@ -1,15 +1,317 @@
-"""Self-assessment questionnaire and reports."""
+"""Self-assessment questionnaire: start an assessment, answer it one step (category) at a
+time with every answer autosaved, submit it, and read the summary of its score."""
 
+from __future__ import annotations
+
+import math
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
-from assessments.models import Assessment
+from assessments import scoring
+from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
+from assessments.models import (
+    Assessment,
+    AssessmentIncomplete,
+    AssessmentLocked,
+    server_sequence,
+)
+from roles.models import IMPORTANCE_NAMES, Category, Skill
+
+LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
+TOP_GAPS = 5
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST: the browser follows with a GET."""
+
+    status_code = 303
+
+
+def _get_own_assessment_or_404(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
+    """The signed-in user's assessment; anyone else's is a 404, so its existence never leaks."""
+    assessments = Assessment.objects.owned_by(request.user).select_related(
+        "track", "version", "target_role"
+    )
+    return get_object_or_404(assessments, pk=assessment_id)
+
+
+def _wants_fragment(request: HtmxHttpRequest) -> bool:
+    # Boosted and history-restore requests want the whole page.
+    return (
+        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
+def _step_url(assessment: Assessment, category_slug: str) -> str:
+    return reverse("assessments:step", args=[assessment.pk, category_slug])
 
 
 @require_GET
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = Assessment.objects.owned_by(request.user).select_related("track", "target_role")
+    assessments = Assessment.objects.owned_by(request.user).for_list()
     return render(request, "assessments/assessment_list.html", {"assessments": assessments})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    ladders = assessable_ladders()
+    status = 200
+    if request.method == "POST":
+        form = StartAssessmentForm(request.POST, ladders=ladders)
+        if form.is_valid():
+            ladder = form.cleaned_data["track"]
+            # Pinned to the version current now: later publishes leave this assessment as is.
+            assessment = Assessment.objects.create(
+                user=request.user,
+                track=ladder.track,
+                version_id=ladder.version_id,
+                target_role=form.cleaned_data["target_role"],
+            )
+            return HttpResponseSeeOther(reverse("assessments:resume", args=[assessment.pk]))
+        status = 400
+        chosen_slug = request.POST.get("track", "")
+    else:
+        chosen_slug = request.GET.get("track", "")
+        if not chosen_slug and len(ladders) == 1:
+            chosen_slug = ladders[0].track.slug
+        form = StartAssessmentForm(initial={"track": chosen_slug}, ladders=ladders)
+    chosen = next((ladder for ladder in ladders if ladder.track.slug == chosen_slug), None)
+    template = "assessments/start.html"
+    if _wants_fragment(request):
+        template += "#target-role-field"
+    context = {"form": form, "ladders": ladders, "chosen": chosen}
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def resume(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    if assessment.is_submitted:
+        return redirect("assessments:report", assessment.pk)
+    step = assessment.progress().first_incomplete()
+    if step is None:
+        return redirect("assessments:submit", assessment.pk)
+    return redirect(_step_url(assessment, step.category.slug))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    if assessment.is_submitted:
+        if request.method == "POST":
+            return _locked(request, assessment)
+        messages.info(request, LOCKED_MESSAGE)
+        return redirect("assessments:report", assessment.pk)
+    progress = assessment.progress()
+    current = progress.step(category_slug)
+    if current is None:
+        raise Http404("No such step in this assessment.")
+    data = request.POST if request.method == "POST" else None
+    rows = _step_forms(assessment, current.category, data)
+    status = 200
+    if data is not None:
+        # Every form validated (not all() short-circuiting), so every error is shown at once.
+        if all([form.is_valid() for _, form in rows]):
+            answers = [answer for _, form in rows if (answer := form.answer()) is not None]
+            try:
+                assessment.record_answers(answers, sequence=server_sequence())
+            except AssessmentLocked:
+                return _locked(request, assessment)
+            messages.success(request, f"Saved your answers on {current.category.name}.")
+            following = progress.after(category_slug)
+            if following is None:
+                return HttpResponseSeeOther(reverse("assessments:submit", args=[assessment.pk]))
+            return HttpResponseSeeOther(_step_url(assessment, following.category.slug))
+        status = 400
+    context = {
+        "assessment": assessment,
+        "progress": progress,
+        "current": current,
+        "current_number": progress.steps.index(current) + 1,
+        "previous": progress.before(category_slug),
+        "following": progress.after(category_slug),
+        "rows": [(skill, form, _choices(assessment, skill)) for skill, form in rows],
+        "invalid": [(skill, form) for skill, form in rows if form.errors],
+    }
+    return render(request, "assessments/step.html", context, status=status)
+
+
+def _step_forms(
+    assessment: Assessment, category: Category, data: QueryDict | None
+) -> list[tuple[Skill, RatingForm]]:
+    """One form per skill of the step, prefixed by its slug, showing the stored answer."""
+    stored = {
+        rating.skill_id: {"level": rating.level, "evidence": rating.evidence}
+        for rating in assessment.ratings.filter(skill__category=category).order_by()
+    }
+    return [
+        (
+            skill,
+            RatingForm(
+                data,
+                prefix=skill.slug,
+                skill=skill,
+                max_level=assessment.version.max_level,
+                require_level=False,
+                initial=stored.get(skill.pk, {}),
+            ),
+        )
+        for skill in Skill.objects.filter(category=category).order_by("position", "pk")
+    ]
+
+
+def _choices(assessment: Assessment, skill: Skill) -> list[tuple[int, str, str]]:
+    """(level, level name, what a person at that level does) for every level of the scale."""
+    choices = [(0, assessment.version.level_name(0), "I have not used this.")]
+    choices += [
+        (level, assessment.version.level_name(level), skill.statement(level))
+        for level in range(1, assessment.version.max_level + 1)
+    ]
+    return choices
+
+
+@require_POST
+@login_required
+def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) -> HttpResponse:
+    """Autosave of one answer: a fragment for htmx, a redirect back to the step without it."""
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    skill = (
+        Skill.objects.filter(version_id=assessment.version_id, slug=skill_slug)
+        .select_related("category")
+        .first()
+    )
+    if skill is None:
+        message = f"“{skill_slug}” is not a skill of this assessment's ladder version."
+        return _answer_error(request, assessment, None, message, status=400)
+    if assessment.is_submitted:
+        return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409)
+    form = RatingForm(
+        request.POST, skill=skill, max_level=assessment.version.max_level, require_level=True
+    )
+    if not form.is_valid():
+        return _answer_error(request, assessment, skill, form.first_error(), status=400)
+    answer = form.answer()
+    try:
+        saved = assessment.record_answers(
+            [answer], sequence=form.cleaned_data["seq"] or server_sequence()
+        )
+    except AssessmentLocked:
+        return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409)
+    level_name = assessment.version.level_name(answer.level)
+    if not _wants_fragment(request):
+        messages.success(request, f"Saved {skill.name}: {answer.level} {level_name}.")
+        return HttpResponseSeeOther(
+            f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
+        )
+    progress = assessment.progress()
+    context = {
+        "assessment": assessment,
+        "skill": skill,
+        "level": answer.level,
+        "level_name": level_name,
+        # False when a newer answer (a later request) was already stored: that one stands.
+        "saved": bool(saved),
+        "progress": progress,
+        "current": progress.step(skill.category.slug),
+    }
+    return render(request, "assessments/step.html#autosave-response", context)
+
+
+def _answer_error(
+    request: HtmxHttpRequest,
+    assessment: Assessment,
+    skill: Skill | None,
+    message: str,
+    *,
+    status: int,
+) -> HttpResponse:
+    context = {"assessment": assessment, "skill": skill, "error": message}
+    if _wants_fragment(request):
+        return render(request, "assessments/step.html#save-status", context, status=status)
+    return render(request, "assessments/answer_error.html", context, status=status)
+
+
+def _locked(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    return _answer_error(request, assessment, None, LOCKED_MESSAGE, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    report_url = reverse("assessments:report", args=[assessment.pk])
+    if assessment.is_submitted:
+        # Submitting twice (a double click, a resent form) is not an error.
+        return HttpResponseSeeOther(report_url)
+    status = 200
+    if request.method == "POST":
+        try:
+            submitted = assessment.submit()
+        except AssessmentIncomplete:
+            status = 400
+            messages.error(request, "Answer every skill before submitting (0 is an answer).")
+        else:
+            if submitted:
+                messages.success(request, "Submitted: your answers are locked.")
+            return HttpResponseSeeOther(report_url)
+    context = {
+        "assessment": assessment,
+        "progress": assessment.progress(),
+        "unanswered": list(assessment.unanswered_skills()),
+    }
+    return render(request, "assessments/submit.html", context, status=status)
+
+
+@require_GET
+@login_required
+def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    if not assessment.is_submitted:
+        messages.info(request, "The report is ready once you submit the assessment.")
+        return redirect("assessments:submit", assessment.pk)
+    matrix = assessment.version.scoring_matrix()
+    score = scoring.score(matrix, assessment.ratings_by_slug())
+    target = score.role(assessment.target_role.slug)
+    skill_names = {skill.slug: skill.name for skill in matrix.skills}
+    category_names = {category.slug: category.name for category in matrix.categories}
+    top_gaps = [
+        {
+            "skill": skill_names[gap.skill],
+            "category": category_names[gap.category],
+            "rated": f"{gap.rated} {matrix.scale[gap.rated]}",
+            "required": f"{gap.required} {matrix.scale[gap.required]}",
+            "importance": IMPORTANCE_NAMES[gap.importance],
+            "blocking": gap in target.blocking,
+        }
+        for gap in target.gaps[:TOP_GAPS]
+    ]
+    context = {
+        "assessment": assessment,
+        "score": score,
+        "target": target,
+        # Rounded down, so a role shown at 90 % really reaches a 90 % threshold.
+        "target_percent": math.floor(target.coverage * 100),
+        "next_roles": [(role, math.floor(role.coverage * 100)) for role in score.next_roles],
+        "top_gaps": top_gaps,
+        "blocking": [skill_names[gap.skill] for gap in target.blocking],
+        "ready_percent": f"{float(matrix.ready_threshold * 100):g}%",
+        "close_percent": f"{float(matrix.close_threshold * 100):g}%",
+    }
+    return render(request, "assessments/report.html", context)

@@ -1,0 +1,337 @@
+"""How does autosave hold up under concurrent users? Prints figures; not a test.
+
+Starts the app under gunicorn on a free loopback port, against a fresh temporary SQLite file
+(or, when DATABASE_URL points at PostgreSQL, a fresh temporary database on that server,
+dropped afterwards), with a synthetic ladder and one user + assessment per client set up
+beforehand. Then N client threads, each a logged-in session with its own keep-alive
+connection, alternate an autosave (POST /assessments/<uuid>/ratings/<skill>/, as htmx sends
+it) and a trivial view (GET /healthz), so both are timed under the same load in the same run.
+Afterwards it checks in the database that every client's last answer to every skill is the
+one stored, and stops the server.
+
+Targets (20 clients, SQLite): no errors, no lost answers, autosave p95 within 4x the trivial
+view's p95. The exit status is 1 when a target is missed.
+
+    SECRET_KEY=bench .venv/bin/python bench/autosave.py [--clients 20] [--requests 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+P95_RATIO_TARGET = 4.0
+
+
+@dataclass
+class Client:
+    number: int
+    session_key: str
+    csrf: str
+    assessment_id: str
+    skills: list[str]
+    autosave: list[float] = field(default_factory=list)  # seconds
+    trivial: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    last_answer: dict[str, tuple[int, int]] = field(default_factory=dict)  # skill: (level, seq)
+    last_seq: int = 0
+
+    def next_seq(self) -> int:
+        # The browser's counter: microseconds, strictly increasing.
+        self.last_seq = max(self.last_seq + 1, time.time_ns() // 1000)
+        return self.last_seq
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
+    parser.add_argument("--requests", type=int, default=100, help="autosaves per client (100)")
+    parser.add_argument("--duration", type=float, default=120, help="time limit in seconds")
+    parser.add_argument("--skills", type=int, default=40, help="skills in the ladder (40)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--seed", type=int, default=20240601)
+    return parser.parse_args()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TemporaryPostgres:
+    """A database created for the run on the server of DATABASE_URL, dropped afterwards."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.psycopg = psycopg
+        self.parts = urllib.parse.urlsplit(url)
+        self.name = f"careerfit_bench_{os.getpid()}"
+        self.url = urllib.parse.urlunsplit(self.parts._replace(path=f"/{self.name}"))
+
+    def _admin(self):
+        admin_url = urllib.parse.urlunsplit(self.parts._replace(path="/postgres"))
+        return self.psycopg.connect(admin_url, autocommit=True)
+
+    def create(self) -> None:
+        with self._admin() as connection:
+            connection.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        with self._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def set_up(args: argparse.Namespace) -> list[Client]:
+    """Migrate, then a synthetic ladder and one logged-in user + assessment per client."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connections
+    from django.utils.crypto import get_random_string
+
+    from assessments.models import Assessment
+    from tests.factories import make_ladder
+
+    call_command("migrate", verbosity=0, interactive=False)
+    version = make_ladder(skills=args.skills, roles=5, categories=4)
+    skills = list(version.skills.order_by("position").values_list("slug", flat=True))
+    target = version.roles.order_by("-rank").first()
+    clients = []
+    for number in range(args.clients):
+        user = User(username=f"bench-{number}")
+        user.set_unusable_password()
+        user.save()
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        assessment = Assessment.objects.create(
+            user=user, track=version.track, version=version, target_role=target
+        )
+        clients.append(
+            Client(
+                number=number,
+                session_key=session.session_key,
+                csrf=get_random_string(32),
+                assessment_id=str(assessment.pk),
+                skills=skills,
+            )
+        )
+    connections.close_all()
+    return clients
+
+
+def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "careerfit.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        "gthread",
+        "--error-logfile",
+        str(log),
+    ]
+    # WhiteNoise warns that collectstatic has not run: the views timed here need no static files.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}; see {log}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not answer /healthz within 30 s; see {log}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_client(
+    client: Client, port: int, args: argparse.Namespace, start: threading.Barrier, stop_at: float
+) -> None:
+    rng = random.Random(args.seed + client.number)
+    cookie = f"sessionid={client.session_key}; csrftoken={client.csrf}"
+    headers = {
+        "Cookie": cookie,
+        "X-CSRFToken": client.csrf,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    start.wait()
+
+    def timed(method: str, path: str, body: str | None, sample: list[float]) -> int | None:
+        nonlocal connection
+        began = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            client.errors.append(f"{method} {path}: {error!r}")
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            return None
+        sample.append(time.perf_counter() - began)
+        if response.status != 200:
+            client.errors.append(f"{method} {path}: {response.status} {content[:200]!r}")
+        return response.status
+
+    for i in range(args.requests):
+        if time.monotonic() > stop_at:
+            break
+        skill = client.skills[rng.randrange(len(client.skills))]
+        level, seq = rng.randint(0, 5), client.next_seq()
+        path = f"/assessments/{client.assessment_id}/ratings/{skill}/"
+        body = urllib.parse.urlencode({"level": level, "seq": seq, "evidence": f"answer {i}"})
+        if timed("POST", path, body, client.autosave) == 200:
+            client.last_answer[skill] = (level, seq)
+        timed("GET", "/healthz", None, client.trivial)
+    connection.close()
+
+
+def lost_answers(clients: list[Client]) -> int:
+    from django.db import connections
+
+    from assessments.models import Rating
+
+    lost = 0
+    for client in clients:
+        stored = {
+            slug: (level, seq)
+            for slug, level, seq in Rating.objects.filter(
+                assessment_id=client.assessment_id
+            ).values_list("skill__slug", "level", "sequence")
+        }
+        lost += sum(stored.get(skill) != answer for skill, answer in client.last_answer.items())
+    connections.close_all()
+    return lost
+
+
+def percentiles(sample: list[float]) -> dict[str, float]:
+    if len(sample) < 2:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "max": 0.0}
+    cuts = statistics.quantiles(sample, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(sample)}
+
+
+def report(clients: list[Client], elapsed: float, lost: int, args, backend: str) -> bool:
+    autosave = [t for c in clients for t in c.autosave]
+    trivial = [t for c in clients for t in c.trivial]
+    errors = [e for c in clients for e in c.errors]
+    answers = sum(len(c.last_answer) for c in clients)
+    print(
+        f"backend: {backend}; gunicorn {args.workers} workers x {args.threads} threads; "
+        f"{args.clients} clients; {args.skills} skills"
+    )
+    print(
+        f"requests: {len(autosave)} autosaves + {len(trivial)} /healthz in {elapsed:.1f} s "
+        f"= {(len(autosave) + len(trivial)) / elapsed:.0f} req/s "
+        f"({len(autosave) / elapsed:.0f} autosaves/s)"
+    )
+    print(f"{'ms':<10}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+    for name, sample in (("autosave", autosave), ("/healthz", trivial)):
+        cuts = percentiles(sample)
+        columns = "".join(f"{cuts[k] * 1000:>8.1f}" for k in ("p50", "p95", "p99", "max"))
+        print(f"{name:<10}{columns}")
+    ratio = percentiles(autosave)["p95"] / percentiles(trivial)["p95"]
+    print(f"p95 ratio autosave / healthz: {ratio:.2f} (target <= {P95_RATIO_TARGET})")
+    print(f"errors: {len(errors)}")
+    for error in errors[:10]:
+        print(f"  {error}")
+    print(f"lost answers: {lost} of {answers} last answers checked in the database")
+    met = not errors and lost == 0 and ratio <= P95_RATIO_TARGET
+    print("targets met" if met else "TARGETS MISSED")
+    return met
+
+
+def main() -> int:
+    args = parse_args()
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "careerfit.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    workdir = Path(tempfile.mkdtemp(prefix="careerfit-bench-"))
+    postgres = None
+    if os.environ.get("DATABASE_URL"):
+        postgres = TemporaryPostgres(os.environ["DATABASE_URL"])
+        postgres.create()
+        os.environ["DATABASE_URL"] = postgres.url
+        backend = f"PostgreSQL (temporary database {postgres.name})"
+    else:
+        os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+        backend = "SQLite (temporary file, WAL)"
+    server = None
+    try:
+        clients = set_up(args)
+        port = free_port()
+        server = start_server(port, args, workdir / "gunicorn.log")
+        start = threading.Barrier(len(clients))
+        began = time.monotonic()
+        threads = [
+            threading.Thread(target=run_client, args=(c, port, args, start, began + args.duration))
+            for c in clients
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - began
+        stop_server(server)
+        server = None
+        met = report(clients, elapsed, lost_answers(clients), args, backend)
+    finally:
+        if server is not None:
+            stop_server(server)
+        if postgres is not None:
+            postgres.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+// Autosave glue for the questionnaire; htmx makes the requests. Numbers every answer so the
+// server keeps the newest one, maps the step form's field names to the rating URL's, and
+// shows failed saves with a retry button. No eval, no inline handlers.
+(function () {
+  "use strict";
+
+  let lastSequence = 0;
+
+  // Microseconds since the epoch, strictly increasing within the page: a later answer always
+  // carries a higher number than an earlier one, even two within one millisecond.
+  function nextSequence() {
+    lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
+    return lastSequence;
+  }
+
+  function autosavePrefix(elt) {
+    return elt && elt.dataset ? elt.dataset.autosave : undefined;
+  }
+
+  function statusOf(elt) {
+    const fieldset = elt.closest("fieldset");
+    return fieldset ? fieldset.querySelector(".save-status") : null;
+  }
+
+  function showError(elt, message) {
+    const status = statusOf(elt);
+    if (!status) return;
+    const text = document.createElement("span");
+    text.className = "save-error";
+    text.setAttribute("data-save-error", "");
+    const label = document.createElement("strong");
+    label.textContent = "Not saved:";
+    text.append(label, " " + message);
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "button-small button-secondary";
+    retry.setAttribute("data-retry", "");
+    retry.textContent = "Try again";
+    status.replaceChildren(text, " ", retry);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    const prefix = autosavePrefix(event.detail.elt);
+    if (prefix === undefined) return;
+    const params = event.detail.parameters;
+    // One <form> holds every skill of the step, so its fields carry the skill's slug; the
+    // rating URL takes plain names.
+    ["level", "evidence"].forEach(function (name) {
+      const value = params[prefix + "-" + name];
+      delete params[prefix + "-" + name];
+      if (value !== undefined) params[name] = value;
+    });
+    params.seq = String(nextSequence());
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (autosavePrefix(event.detail.elt) === undefined) return;
+    const status = statusOf(event.detail.elt);
+    if (!status) return;
+    // Busy: screen readers wait for the outcome instead of announcing "Saving" each time.
+    status.setAttribute("aria-busy", "true");
+    status.textContent = "Saving…";
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (autosavePrefix(event.detail.elt) === undefined) return;
+    const status = statusOf(event.detail.elt);
+    if (status) status.removeAttribute("aria-busy");
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (autosavePrefix(event.detail.elt) === undefined) return;
+    const xhr = event.detail.xhr;
+    const asked = new URL(event.detail.requestConfig.path, window.location.href);
+    if (xhr.responseURL && new URL(xhr.responseURL).pathname !== asked.pathname) {
+      // Redirected, most likely to the login page because the session ended: reload so the
+      // person logs in again and comes back here.
+      event.detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const elt = event.detail.elt;
+    if (autosavePrefix(elt) === undefined) return;
+    const status = statusOf(elt);
+    // A 4xx fragment with the server's own message has been swapped in already.
+    if (status && status.querySelector("[data-save-error]")) return;
+    const code = event.detail.xhr.status;
+    showError(
+      elt,
+      code >= 500
+        ? "the server had a problem (error " + code + "). Your choice is still selected."
+        : "the server refused this answer (error " + code + ")."
+    );
+  });
+
+  function connectionFailed(event) {
+    const elt = event.detail.elt;
+    if (autosavePrefix(elt) === undefined) return;
+    const status = statusOf(elt);
+    if (status) status.removeAttribute("aria-busy");
+    showError(elt, "the connection failed. Check that you are online, then try again.");
+  }
+
+  document.addEventListener("htmx:sendError", connectionFailed);
+  document.addEventListener("htmx:timeout", connectionFailed);
+
+  document.addEventListener("click", function (event) {
+    const retry = event.target.closest("[data-retry]");
+    if (!retry) return;
+    const fieldset = retry.closest("fieldset");
+    const choices = fieldset && fieldset.querySelector(".level-choices[data-autosave]");
+    if (!choices || !window.htmx) return;
+    // The button goes away with the next status: keep focus on the answer being saved.
+    const radio =
+      fieldset.querySelector("input[type=radio]:checked") ||
+      fieldset.querySelector("input[type=radio]");
+    if (radio) radio.focus();
+    window.htmx.trigger(choices, "change");
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+})();

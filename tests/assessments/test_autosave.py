@@ -1,0 +1,283 @@
+"""Autosave of one answer: POST /assessments/<uuid>/ratings/<skill>/ (the public contract)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assessments.models import Rating
+from tests.assessments.conftest import HTMX, rate_url, step_url, stored
+from tests.factories import AssessmentFactory, make_ladder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_htmx_save_answers_with_the_saved_fragment_and_progress(owner_client, assessment, skill):
+    response = owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 3, "seq": 10}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Saved: 3 Practitioner" in body
+    assert "<html" not in body
+    # Out-of-band: the step list and the overall progress both count the new answer.
+    assert re.search(r'id="step-nav"[^>]*hx-swap-oob="true"', body)
+    assert re.search(r'id="overall-progress"[^>]*hx-swap-oob="true"', body)
+    assert "<strong>1 of 8</strong> skills answered (12%)" in body
+    assert "1 of 2" in body  # this step: 8 skills in 4 categories
+    assert stored(assessment) == {skill.slug: (3, "", 10)}
+
+
+def test_without_htmx_it_redirects_back_to_the_skill(owner_client, assessment, skill):
+    response = owner_client.post(rate_url(assessment, skill.slug), {"level": 0})
+
+    assert response.status_code == 303
+    assert (
+        response["Location"] == step_url(assessment, skill.category.slug) + f"#skill-{skill.slug}"
+    )
+    level, _, sequence = stored(assessment)[skill.slug]
+    assert level == 0
+    assert sequence > 10**15  # the server's clock in microseconds
+
+
+def test_a_boosted_request_gets_the_redirect_not_the_fragment(owner_client, assessment, skill):
+    response = owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 1}, headers={**HTMX, "HX-Boosted": "true"}
+    )
+
+    assert response.status_code == 303
+
+
+def test_changing_an_answer_updates_the_one_row(owner_client, assessment, skill):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 1, "seq": 1}, headers=HTMX)
+    owner_client.post(url, {"level": 4, "seq": 2}, headers=HTMX)
+
+    assert Rating.objects.filter(assessment=assessment).count() == 1
+    assert stored(assessment)[skill.slug] == (4, "", 2)
+
+
+def test_an_older_answer_arriving_late_does_not_overwrite_a_newer_one(
+    owner_client, assessment, skill
+):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 4, "seq": 200}, headers=HTMX)
+
+    late = owner_client.post(url, {"level": 1, "seq": 100}, headers=HTMX)
+
+    assert late.status_code == 200
+    assert "A newer answer is already saved" in late.content.decode()
+    assert stored(assessment)[skill.slug] == (4, "", 200)
+
+
+def test_an_answer_without_seq_is_numbered_by_the_server_clock(owner_client, assessment, skill):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 4, "seq": 5}, headers=HTMX)
+
+    owner_client.post(url, {"level": 2})
+
+    assert stored(assessment)[skill.slug][0] == 2
+
+
+def test_evidence_is_saved_with_the_level(owner_client, assessment, skill):
+    url = rate_url(assessment, skill.slug)
+    response = owner_client.post(
+        url, {"level": 3, "evidence": "Ran the team's CI for a year.", "seq": 1}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert stored(assessment)[skill.slug] == (3, "Ran the team's CI for a year.", 1)
+
+
+def test_a_level_without_evidence_keeps_the_stored_evidence(owner_client, assessment, skill):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 3, "evidence": "A link.", "seq": 1}, headers=HTMX)
+
+    owner_client.post(url, {"level": 4, "seq": 2}, headers=HTMX)
+    assert stored(assessment)[skill.slug] == (4, "A link.", 2)
+
+    owner_client.post(url, {"level": 4, "evidence": "", "seq": 3}, headers=HTMX)
+    assert stored(assessment)[skill.slug] == (4, "", 3)
+
+
+def test_evidence_of_exactly_1000_characters_counting_line_breaks_once(
+    owner_client, assessment, skill
+):
+    # 999 characters and one line break, sent as CRLF the way browsers send textareas.
+    evidence = "a" * 500 + "\r\n" + "b" * 499
+
+    response = owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 2, "evidence": evidence}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert stored(assessment)[skill.slug][1] == evidence.replace("\r\n", "\n")
+
+
+def _assert_refused(response, status: int, message: str) -> None:
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+@pytest.fixture
+def answered(owner_client, assessment, skill):
+    """The skill answered once, so refusals can be shown to leave it unchanged."""
+    owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 2, "evidence": "Kept.", "seq": 7}, headers=HTMX
+    )
+    return stored(assessment)
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"level": 6}, "Choose a level from 0 to 5."),
+        ({"level": -1}, "Choose a level from 0 to 5."),
+        ({"level": 99999999999999999999}, "Choose a level from 0 to 5."),
+        ({"level": "three"}, "The level must be a whole number from 0 to 5."),
+        ({"level": "2.5"}, "The level must be a whole number from 0 to 5."),
+        ({"level": ""}, "Choose a level from 0 to 5."),
+        ({}, "Choose a level from 0 to 5."),
+        ({"evidence": "Did it."}, "Choose a level first"),
+        ({"level": "", "evidence": "Did it."}, "Choose a level first"),
+        ({"level": 3, "evidence": "x" * 1001}, "Keep the evidence to 1000 characters"),
+        ({"level": 3, "seq": "soon"}, "The answer counter must be a whole number."),
+        ({"level": 3, "seq": -5}, "greater than or equal to 1"),
+    ],
+    ids=[
+        "above-scale",
+        "negative",
+        "huge",
+        "word",
+        "fraction",
+        "empty",
+        "missing",
+        "evidence-without-level",
+        "evidence-with-empty-level",
+        "oversized-evidence",
+        "seq-not-integer",
+        "seq-negative",
+    ],
+)
+def test_it_refuses_bad_input_and_stores_nothing(
+    owner_client, assessment, skill, answered, data, message, headers
+):
+    response = owner_client.post(rate_url(assessment, skill.slug), {**data}, headers=headers)
+
+    _assert_refused(response, 400, message)
+    assert stored(assessment) == answered
+
+
+def test_the_htmx_refusal_is_a_fragment_with_a_retry_button(owner_client, assessment, skill):
+    response = owner_client.post(rate_url(assessment, skill.slug), {"level": 9}, headers=HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" not in body
+    assert "data-save-error" in body
+    assert "Try again" in body
+
+
+def test_the_plain_refusal_is_a_page_linking_back(owner_client, assessment, skill):
+    response = owner_client.post(rate_url(assessment, skill.slug), {"level": 9})
+
+    body = response.content.decode()
+    assert "Your answer was not saved" in body
+    assert f"{step_url(assessment, skill.category.slug)}#skill-{skill.slug}" in body
+
+
+def test_the_scale_is_the_pinned_versions(owner_client, owner):
+    three_levels = make_ladder(scale=["None", "Aware", "Able", "Expert"], skills=4)
+    assessment = AssessmentFactory(user=owner, version=three_levels)
+
+    response = owner_client.post(rate_url(assessment, "skill-0"), {"level": 4}, headers=HTMX)
+
+    _assert_refused(response, 400, "Choose a level from 0 to 3.")
+    assert stored(assessment) == {}
+
+
+def test_it_refuses_a_skill_of_another_version_of_the_same_track(
+    owner_client, assessment, answered
+):
+    newer = make_ladder(track=assessment.track, skills=10)  # adds skill-8 and skill-9
+    assert newer.skills.filter(slug="skill-9").exists()
+
+    response = owner_client.post(rate_url(assessment, "skill-9"), {"level": 1}, headers=HTMX)
+
+    _assert_refused(response, 400, "is not a skill of this assessment")
+    assert stored(assessment) == answered
+    assert not Rating.objects.filter(skill__slug="skill-9").exists()
+
+
+def test_it_refuses_an_unknown_skill(owner_client, assessment, answered):
+    response = owner_client.post(rate_url(assessment, "no-such-skill"), {"level": 1})
+
+    _assert_refused(response, 400, "is not a skill of this assessment")
+    assert stored(assessment) == answered
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_it_refuses_answers_to_a_submitted_assessment(owner_client, submitted, headers):
+    before = stored(submitted)
+    skill = submitted.version.skills.first()
+
+    response = owner_client.post(
+        rate_url(submitted, skill.slug), {"level": 5, "seq": 10**16}, headers=headers
+    )
+
+    _assert_refused(response, 409, "has been submitted: its answers are locked")
+    assert stored(submitted) == before
+
+
+def test_it_needs_the_csrf_token(owner, assessment, skill):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post(rate_url(assessment, skill.slug), {"level": 3}, headers=HTMX)
+
+    assert response.status_code == 403
+    assert stored(assessment) == {}
+
+
+def test_the_csrf_header_that_htmx_sends_is_enough(owner, assessment, skill):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    page = client.get(step_url(assessment, skill.category.slug))
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page.content.decode()).group(1)
+
+    response = client.post(
+        rate_url(assessment, skill.slug),
+        {"level": 3},
+        headers={**HTMX, "X-CSRFToken": token},
+    )
+
+    assert response.status_code == 200
+    assert stored(assessment)[skill.slug][0] == 3
+
+
+def test_the_step_page_wires_each_skill_for_autosave(owner_client, assessment, skill):
+    body = owner_client.get(step_url(assessment, skill.category.slug)).content.decode()
+
+    url = rate_url(assessment, skill.slug)
+    group = re.search(r'<div class="level-choices"[^>]*>', body, re.S).group(0)
+    assert f'hx-post="{url}"' in group
+    assert 'hx-trigger="change"' in group
+    assert f'hx-target="#save-{skill.slug}"' in group
+    assert 'hx-swap="innerHTML"' in group
+    assert 'hx-sync="closest fieldset:replace"' in group
+    evidence = re.search(r"<textarea[^>]*>", body, re.S).group(0)
+    assert 'hx-trigger="input changed delay:800ms"' in evidence
+    assert 'maxlength="1000"' in evidence
+    status = re.search(rf'<p id="save-{skill.slug}"[^>]*>', body).group(0)
+    assert 'role="status"' in status
+    assert 'aria-live="polite"' in status
+    assert "js/questionnaire.js" in body
+    assert "hx-on" not in body
+    assert "js:" not in body

@@ -1,0 +1,567 @@
+"""The questionnaire pages: my assessments, start, resume, one step per category, submit,
+the summary, who may see what, and how many queries each page costs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Assessment, Rating
+from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
+from tests.factories import AssessmentFactory, make_ladder
+
+pytestmark = pytest.mark.django_db
+
+
+def urls_of(assessment: Assessment) -> dict[str, tuple[str, str]]:
+    """Every URL of one assessment, with its method."""
+    skill = assessment.version.skills.select_related("category").first()
+    pk = assessment.pk
+    return {
+        "resume": ("get", reverse("assessments:resume", args=[pk])),
+        "step": ("get", step_url(assessment, skill.category.slug)),
+        "step-post": ("post", step_url(assessment, skill.category.slug)),
+        "rating": ("post", rate_url(assessment, skill.slug)),
+        "submit": ("get", reverse("assessments:submit", args=[pk])),
+        "submit-post": ("post", reverse("assessments:submit", args=[pk])),
+        "report": ("get", reverse("assessments:report", args=[pk])),
+    }
+
+
+# --- My assessments ---------------------------------------------------------------------
+
+
+def test_my_assessments_lists_mine_with_progress_and_the_way_on(owner_client, owner, assessment):
+    Rating.objects.create(assessment=assessment, skill=assessment.version.skills.first(), level=0)
+    done = AssessmentFactory(user=owner, version=assessment.version)
+    answer_all(done)
+    done.submit()
+    others = AssessmentFactory(version=assessment.version)
+
+    body = owner_client.get(reverse("assessments:list")).content.decode()
+
+    assert "1 of 8 skills answered (12%)" in body
+    assert "8 of 8 skills answered (100%)" in body
+    assert reverse("assessments:resume", args=[assessment.pk]) in body
+    assert reverse("assessments:report", args=[done.pk]) in body
+    assert str(others.pk) not in body
+    assert reverse("assessments:new") in body
+    assert assessment.track.name in body
+    assert assessment.target_role.title in body
+    assert "Draft" in body
+    assert "Submitted" in body
+
+
+def test_my_assessments_costs_the_same_queries_for_one_or_many(
+    owner_client, owner, ladder, django_assert_num_queries
+):
+    AssessmentFactory(user=owner, version=ladder)
+    with django_assert_num_queries(3):  # session, user, assessments with progress
+        owner_client.get(reverse("assessments:list"))
+    for _ in range(5):
+        AssessmentFactory(user=owner, version=make_ladder(skills=20))
+    with django_assert_num_queries(3):
+        owner_client.get(reverse("assessments:list"))
+
+
+# --- Start ------------------------------------------------------------------------------
+
+
+def test_the_start_form_offers_the_current_versions_roles(owner_client, ladder):
+    make_ladder(track=ladder.track, roles=4)  # now current; the first version had three
+
+    response = owner_client.get(reverse("assessments:new"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{ladder.track.slug}" selected>' in body
+    role_field = re.search(r'<select id="id_target_role".*?</select>', body, re.S).group(0)
+    offered = re.findall(r'<option value="([^"]+)"', role_field)
+    assert offered == ["role-1", "role-2", "role-3", "role-4"]
+
+
+def test_choosing_a_track_with_htmx_returns_only_its_role_field(owner_client, ladder):
+    other = make_ladder()
+    response = owner_client.get(
+        reverse("assessments:new"), {"track": other.track.slug}, headers=HTMX
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.strip().startswith('<div class="field" id="target-role-field">')
+    assert "<optgroup" not in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_without_a_chosen_track_roles_are_grouped_by_track(owner_client, ladder):
+    other = make_ladder()
+
+    body = owner_client.get(reverse("assessments:new")).content.decode()
+
+    assert f'<optgroup label="{ladder.track.name}">' in body
+    assert f'<optgroup label="{other.track.name}">' in body
+
+
+def test_starting_pins_the_current_version_for_good(owner_client, owner, ladder):
+    response = owner_client.post(
+        reverse("assessments:new"), {"track": ladder.track.slug, "target_role": "role-2"}
+    )
+
+    assessment = Assessment.objects.get(user=owner)
+    assert response.status_code == 303
+    assert response["Location"] == reverse("assessments:resume", args=[assessment.pk])
+    assert assessment.version == ladder
+    assert assessment.target_role == ladder.roles.get(slug="role-2")
+    assert assessment.status == Assessment.Status.DRAFT
+
+    make_ladder(track=ladder.track)  # a later publish
+    assessment.refresh_from_db()
+    assert assessment.version == ladder
+
+
+def test_starting_after_a_publish_pins_the_new_version(owner_client, owner, ladder):
+    newer = make_ladder(track=ladder.track)
+
+    owner_client.post(
+        reverse("assessments:new"), {"track": ladder.track.slug, "target_role": "role-1"}
+    )
+
+    assert Assessment.objects.get(user=owner).version == newer
+
+
+def test_a_draft_version_is_not_offered(owner_client, owner, ladder):
+    make_ladder(track=ladder.track, roles=5, publish=False)
+
+    response = owner_client.post(
+        reverse("assessments:new"), {"track": ladder.track.slug, "target_role": "role-5"}
+    )
+
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"track": "no-such-track", "target_role": "role-1"}, "no published career ladder"),
+        ({"target_role": "role-1"}, "Choose a career ladder."),
+        ({"track": "__ladder__"}, "Choose the role you are aiming for."),
+        ({"track": "__ladder__", "target_role": "chief-of-everything"}, "is not a role of"),
+    ],
+    ids=["unknown-track", "no-track", "no-role", "unknown-role"],
+)
+def test_starting_with_bad_input_creates_nothing(owner_client, ladder, data, message):
+    data = {
+        key: ladder.track.slug if value == "__ladder__" else value for key, value in data.items()
+    }
+
+    response = owner_client.post(reverse("assessments:new"), data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_role_of_another_track_is_refused(owner_client, ladder):
+    other = make_ladder(roles=5)
+
+    response = owner_client.post(
+        reverse("assessments:new"), {"track": ladder.track.slug, "target_role": "role-5"}
+    )
+
+    assert other.roles.filter(slug="role-5").exists()
+    assert response.status_code == 400
+    assert "is not a role of the current" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+# --- Resume -----------------------------------------------------------------------------
+
+
+def test_the_assessment_url_resumes_at_the_first_step_with_unanswered_skills(
+    owner_client, assessment
+):
+    first_step = assessment.version.categories.order_by("position").first()
+    for skill in first_step.skills.all():
+        Rating.objects.create(assessment=assessment, skill=skill, level=0)
+
+    response = owner_client.get(reverse("assessments:resume", args=[assessment.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == step_url(assessment, "cat-1")
+
+
+def test_the_assessment_url_leads_to_submit_once_all_is_answered(owner_client, assessment):
+    answer_all(assessment, level=0)
+
+    response = owner_client.get(reverse("assessments:resume", args=[assessment.pk]))
+
+    assert response["Location"] == reverse("assessments:submit", args=[assessment.pk])
+
+
+def test_a_submitted_assessment_leads_to_its_report(owner_client, submitted):
+    response = owner_client.get(reverse("assessments:resume", args=[submitted.pk]))
+
+    assert response["Location"] == reverse("assessments:report", args=[submitted.pk])
+
+
+# --- One step ---------------------------------------------------------------------------
+
+
+def test_a_step_shows_each_skill_with_its_own_statements_per_level(owner_client, assessment):
+    response = owner_client.get(step_url(assessment, "cat-0"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Step 1 of 4: Category 0" in body
+    for skill in assessment.version.skills.filter(category__slug="cat-0"):
+        fieldset = re.search(rf'<fieldset id="skill-{skill.slug}".*?</fieldset>', body, re.S).group(
+            0
+        )
+        assert f'<legend class="skill-name">{skill.name}</legend>' in fieldset
+        assert skill.description in fieldset
+        assert fieldset.count('type="radio"') == 6
+        assert "0 · None" in fieldset
+        assert "I have not used this." in fieldset
+        for level, name in enumerate(assessment.version.scale[1:], start=1):
+            assert f"{level} · {name}" in fieldset
+            assert skill.statement(level) in fieldset
+        assert f'<label for="{skill.slug}-evidence">' in fieldset
+    # Skills of other steps are on their own pages.
+    assert "Skill 1 description" not in body
+
+
+def test_a_step_does_not_show_required_levels(owner_client, assessment):
+    body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+
+    form = re.search(r'<form method="post".*?</form>', body, re.S).group(0)
+    assert "required" not in form.lower()
+    assert "Essential" not in form
+    assert assessment.target_role.title in body  # named, but not its requirements
+
+
+def test_a_step_shows_stored_answers_and_progress(owner_client, assessment):
+    skill = assessment.version.skills.get(slug="skill-4")  # in cat-0
+    Rating.objects.create(assessment=assessment, skill=skill, level=3, evidence="My note.")
+
+    body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+
+    assert 'id="skill-4-level-3" name="skill-4-level" value="3" checked' in body
+    assert "My note.</textarea>" in body
+    assert "<strong>1 of 8</strong> skills answered (12%)" in body
+    assert re.search(r'aria-current="step">\s*<span class="step-nav-name">Category 0', body)
+
+
+def test_an_unknown_step_is_not_found(owner_client, assessment):
+    assert owner_client.get(step_url(assessment, "no-such-step")).status_code == 404
+
+
+def test_a_step_of_a_submitted_assessment_leads_to_the_report(owner_client, submitted):
+    response = owner_client.get(step_url(submitted, "cat-0"))
+
+    assert response["Location"] == reverse("assessments:report", args=[submitted.pk])
+
+
+def _step_data(**answers) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for slug, (level, evidence) in answers.items():
+        slug = slug.replace("_", "-")
+        if level is not None:
+            data[f"{slug}-level"] = level
+        data[f"{slug}-evidence"] = evidence
+    return data
+
+
+def test_the_step_form_saves_every_answer_and_moves_on(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"),
+        _step_data(skill_0=(0, ""), skill_4=(5, "Led the migration.")),
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == step_url(assessment, "cat-1")
+    answers = stored(assessment)
+    assert {slug: value[:2] for slug, value in answers.items()} == {
+        "skill-0": (0, ""),
+        "skill-4": (5, "Led the migration."),
+    }
+
+
+def test_the_step_form_may_leave_a_skill_for_later(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"), _step_data(skill_0=(2, ""), skill_4=(None, ""))
+    )
+
+    assert response.status_code == 303
+    assert set(stored(assessment)) == {"skill-0"}
+
+
+def test_the_last_step_moves_on_to_submit(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-3"), _step_data(skill_3=(1, ""), skill_7=(1, ""))
+    )
+
+    assert response["Location"] == reverse("assessments:submit", args=[assessment.pk])
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ((7, ""), "Choose a level from 0 to 5."),
+        (("high", ""), "The level must be a whole number from 0 to 5."),
+        ((None, "Wrote one once."), "Choose a level first"),
+        ((3, "x" * 1001), "Keep the evidence to 1000 characters"),
+    ],
+    ids=["outside-scale", "not-integer", "evidence-without-level", "oversized-evidence"],
+)
+def test_the_step_form_saves_nothing_when_one_answer_is_bad(owner_client, assessment, bad, message):
+    Rating.objects.create(
+        assessment=assessment, skill=assessment.version.skills.get(slug="skill-0"), level=1
+    )
+    before = stored(assessment)
+
+    response = owner_client.post(
+        step_url(assessment, "cat-0"), _step_data(skill_0=(4, "Good."), skill_4=bad)
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert message in body
+    assert "Nothing on this page was saved" in body
+    assert 'href="#skill-skill-4"' in body
+    assert 'aria-describedby="skill-skill-4-error"' in body
+    # What was typed is shown again, not lost.
+    assert 'id="skill-0-level-4" name="skill-0-level" value="4" checked' in body
+    assert stored(assessment) == before
+
+
+def test_the_step_form_of_a_submitted_assessment_is_refused(owner_client, submitted):
+    before = stored(submitted)
+
+    response = owner_client.post(step_url(submitted, "cat-0"), _step_data(skill_0=(5, "")))
+
+    assert response.status_code == 409
+    assert "locked" in response.content.decode()
+    assert stored(submitted) == before
+
+
+# --- Submit and the summary -------------------------------------------------------------
+
+
+def test_the_submit_page_lists_unanswered_skills_with_links(owner_client, assessment):
+    Rating.objects.create(
+        assessment=assessment, skill=assessment.version.skills.get(slug="skill-0"), level=0
+    )
+
+    body = owner_client.get(reverse("assessments:submit", args=[assessment.pk])).content.decode()
+
+    assert "7 skills still need an answer" in body
+    assert f'href="{step_url(assessment, "cat-1")}#skill-skill-1"' in body
+    assert "#skill-skill-0" not in body
+    assert "Submit and see my summary" not in body
+
+
+def test_submitting_an_incomplete_assessment_is_refused(owner_client, assessment):
+    answer_all(assessment)
+    Rating.objects.filter(assessment=assessment, skill__slug="skill-7").delete()
+
+    response = owner_client.post(reverse("assessments:submit", args=[assessment.pk]))
+
+    assessment.refresh_from_db()
+    assert response.status_code == 400
+    assert "Answer every skill before submitting" in response.content.decode()
+    assert "Skill 7" in response.content.decode()
+    assert assessment.status == Assessment.Status.DRAFT
+    assert assessment.submitted_at is None
+
+
+def test_submitting_locks_the_answers_and_shows_the_summary(owner_client, assessment):
+    answer_all(assessment, level=0)  # 0 is an answer
+    assert (
+        "Submit and see my summary"
+        in owner_client.get(reverse("assessments:submit", args=[assessment.pk])).content.decode()
+    )
+
+    response = owner_client.post(reverse("assessments:submit", args=[assessment.pk]))
+
+    assessment.refresh_from_db()
+    assert response.status_code == 303
+    assert response["Location"] == reverse("assessments:report", args=[assessment.pk])
+    assert assessment.status == Assessment.Status.SUBMITTED
+    assert assessment.submitted_at is not None
+
+
+def test_submitting_twice_is_a_quiet_redirect_to_the_report(owner_client, submitted):
+    submitted_at = submitted.submitted_at
+
+    response = owner_client.post(reverse("assessments:submit", args=[submitted.pk]))
+
+    submitted.refresh_from_db()
+    assert response.status_code == 303
+    assert response["Location"] == reverse("assessments:report", args=[submitted.pk])
+    assert submitted.submitted_at == submitted_at
+
+
+def test_the_summary_gives_fit_next_roles_and_the_targets_gaps(owner_client, owner):
+    # make_ladder: role k requires every skill at 1 + (k-1)*5//3: 1, 2, 4.
+    ladder = make_ladder(skills=6, categories=2)
+    assessment = AssessmentFactory(
+        user=owner, version=ladder, target_role=ladder.roles.get(slug="role-3")
+    )
+    answer_all(assessment, level=2)
+    Rating.objects.filter(assessment=assessment, skill__slug="skill-2").update(level=4)
+    assessment.submit()
+
+    body = owner_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+
+    fit = re.search(r'<p class="report-fit">(.*?)</p>', body).group(1)
+    assert fit == "Role 2"
+    assert "Next role up" in body
+    assert re.search(r"Role 3: \d+% coverage", body)
+    # Target role-3 needs 4 everywhere: skill-2 meets it, the other five are at 2.
+    # coverage = sum(importance * min(rated, 4)) / sum(importance * 4), importance 1,2,3,1,2,3
+    expected = (1 * 2 + 2 * 2 + 3 * 4 + 1 * 2 + 2 * 2 + 3 * 2) * 100 // (12 * 4)
+    assert f"<strong>{expected}%</strong> coverage" in body
+    assert "Gap</span>" in body
+    assert "Essential skills below the required level:</strong> Skill 5." in body
+    rows = re.findall(r'<th scope="row">(Skill \d+)', body)
+    assert rows[0] == "Skill 5"  # essential, gap 2: the top priority
+    assert "Skill 2" not in rows
+    assert len(rows) == 5
+
+
+def test_the_report_of_a_draft_leads_to_submit(owner_client, assessment):
+    response = owner_client.get(reverse("assessments:report", args=[assessment.pk]))
+
+    assert response["Location"] == reverse("assessments:submit", args=[assessment.pk])
+
+
+# --- Who may see what -------------------------------------------------------------------
+
+
+URL_NAMES = ["resume", "step", "step-post", "rating", "submit", "submit-post", "report"]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_another_users_assessment_is_not_found(stranger_client, assessment, name, headers, state):
+    if state == "submitted":
+        answer_all(assessment)
+        assessment.submit()
+    before = stored(assessment)
+    method, url = urls_of(assessment)[name]
+
+    response = getattr(stranger_client, method)(url, {"level": 1}, headers=headers)
+
+    assessment.refresh_from_db()
+    assert response.status_code == 404
+    assert stored(assessment) == before
+    assert assessment.status == state
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_anonymous_visitors_are_sent_to_log_in(client, assessment, name):
+    method, url = urls_of(assessment)[name]
+
+    response = getattr(client, method)(url, {"level": 1})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert stored(assessment) == {}
+
+
+@pytest.mark.parametrize("path", ["/assessments/", "/assessments/new/"])
+def test_anonymous_visitors_cannot_list_or_start(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["step-post", "rating", "submit-post", "start"])
+def test_posts_without_the_csrf_token_are_forbidden(owner, assessment, name):
+    answer_all(assessment) if name == "submit-post" else None
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    if name == "start":
+        url = reverse("assessments:new")
+        data = {"track": assessment.track.slug, "target_role": "role-1"}
+    else:
+        url = urls_of(assessment)[name][1]
+        data = {"level": 1, "skill-0-level": 1}
+    before = (stored(assessment), Assessment.objects.count())
+
+    response = client.post(url, data, headers=HTMX)
+
+    assessment.refresh_from_db()
+    assert response.status_code == 403
+    assert (stored(assessment), Assessment.objects.count()) == before
+    assert assessment.status == Assessment.Status.DRAFT
+
+
+# --- Query counts -----------------------------------------------------------------------
+
+# session, user, assessment (with version, track and target role), progress per step,
+# skills of the step, stored ratings of the step.
+STEP_PAGE_QUERIES = 6
+# session, user, assessment, skill; savepoint, updated_at + row lock, conditional update,
+# release; progress per step.
+AUTOSAVE_QUERIES = 9
+# The first answer to a skill: the update finds no row, so savepoint, insert, release too.
+FIRST_AUTOSAVE_QUERIES = 12
+
+
+@pytest.fixture(params=[10, 150], ids=["10-skills", "150-skills"])
+def sized_assessment(request, owner):
+    ladder = make_ladder(skills=request.param, roles=5, categories=4)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    for skill in ladder.skills.all()[: request.param // 2]:
+        Rating.objects.create(assessment=assessment, skill=skill, level=1)
+    return assessment
+
+
+def test_the_step_page_costs_the_same_queries_whatever_the_size(
+    owner_client, sized_assessment, django_assert_num_queries
+):
+    with django_assert_num_queries(STEP_PAGE_QUERIES):
+        response = owner_client.get(step_url(sized_assessment, "cat-0"))
+    assert response.status_code == 200
+
+
+def test_an_autosave_costs_the_same_queries_whatever_the_size(
+    owner_client, sized_assessment, django_assert_num_queries
+):
+    answered = sized_assessment.ratings.select_related("skill").first().skill
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        response = owner_client.post(
+            rate_url(sized_assessment, answered.slug), {"level": 3}, headers=HTMX
+        )
+    assert response.status_code == 200
+
+    unanswered = sized_assessment.unanswered_skills().first()
+    with django_assert_num_queries(FIRST_AUTOSAVE_QUERIES):
+        response = owner_client.post(
+            rate_url(sized_assessment, unanswered.slug), {"level": 3}, headers=HTMX
+        )
+    assert response.status_code == 200
+
+
+def test_staff_see_assessments_in_the_admin_but_cannot_change_answers(admin_client, submitted):
+    change_url = reverse("admin:assessments_assessment_change", args=[submitted.pk])
+    before = stored(submitted)
+
+    page = admin_client.get(change_url)
+    posted = admin_client.post(change_url, {"status": "draft"})
+
+    submitted.refresh_from_db()
+    assert page.status_code == 200
+    assert "Skill 0" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert posted.status_code == 403
+    assert admin_client.get(reverse("admin:assessments_assessment_add")).status_code == 403
+    assert submitted.status == Assessment.Status.SUBMITTED
+    assert stored(submitted) == before
