@@ -1,19 +1,16 @@
 """Settings come from the environment and fail loudly on bad values."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
-from django.db import connection, transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
@@ -43,34 +40,47 @@ def test_it_names_the_variable_holding_a_bad_value():
     assert "SQLITE_TIMEOUT must be a whole number" in result.stderr
 
 
-sqlite_only = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "") != "", reason="SQLite settings; this run uses DATABASE_URL"
-)
+_SQLITE_PROBE = """
+import sqlite3
+import django
+django.setup()
+from django.db import connection, transaction
 
-
-@sqlite_only
-@pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
-    with connection.cursor() as cursor:
-        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20000
-
-
-@sqlite_only
-@pytest.mark.django_db(transaction=True)
-def test_sqlite_transactions_take_the_write_lock_when_they_begin():
-    path = connection.settings_dict["NAME"]
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+with connection.cursor() as cursor:
+    print("journal_mode", cursor.execute("PRAGMA journal_mode").fetchone()[0])
+    print("busy_timeout", cursor.execute("PRAGMA busy_timeout").fetchone()[0])
+other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+other.execute("BEGIN IMMEDIATE")
+other.execute("ROLLBACK")
+with transaction.atomic():
+    connection.cursor().execute("SELECT 1")  # no write: the lock must be taken at BEGIN
     try:
         other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        with transaction.atomic():
-            # No write yet: IMMEDIATE mode has taken the lock at BEGIN all the same.
-            connection.cursor().execute("SELECT 1")
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
-    finally:
-        other.close()
+        print("lock_at_begin", "no")
+    except sqlite3.OperationalError as exc:
+        print("lock_at_begin", "yes" if "locked" in str(exc) else exc)
+"""
+
+
+def test_sqlite_runs_in_wal_mode_and_locks_for_writing_when_a_transaction_begins(tmp_path):
+    # A subprocess on a fresh SQLite file, so this runs whichever database the suite uses.
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", _SQLITE_PROBE],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "careerfit.settings",
+            "SECRET_KEY": "x",
+            "SQLITE_PATH": str(tmp_path / "probe.sqlite3"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    readings = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert readings == {"journal_mode": "wal", "busy_timeout": "20000", "lock_at_begin": "yes"}
 
 
 def test_postgres_is_selected_by_database_url():
