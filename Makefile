@@ -37,6 +37,7 @@ migrations-check: $(STAMP)
 bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/scoring.py
 	SECRET_KEY=bench $(PY) bench/autosave.py
+	SECRET_KEY=bench $(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*

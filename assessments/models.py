@@ -120,6 +120,15 @@ class AssessmentQuerySet(models.QuerySet):
     def for_list(self) -> AssessmentQuerySet:
         return self.select_related("track", "version", "target_role").with_progress()
 
+    def history(self, user, track: Track) -> AssessmentQuerySet:
+        """One user's assessments on one track, oldest first, for the progress page."""
+        return (
+            self.owned_by(user)
+            .filter(track=track)
+            .select_related("version", "target_role")
+            .order_by("created_at", "pk")
+        )
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
@@ -196,6 +205,22 @@ class Assessment(models.Model):
         """The scoring engine's input: skill slug -> level."""
         return dict(self.ratings.order_by().values_list("skill__slug", "level"))
 
+    def stored_ratings(self) -> list[tuple[str, int, str]]:
+        """Every stored answer as (skill slug, level, evidence), in no particular order: one
+        query whatever the number of skills."""
+        return list(self.ratings.order_by().values_list("skill__slug", "level", "evidence"))
+
+    def level_statements(self) -> dict[str, dict[str, str]]:
+        """Skill slug -> {level: what a person at that level does}, for the pinned version."""
+        return dict(Skill.objects.filter(version_id=self.version_id).values_list("slug", "levels"))
+
+    def newer_version(self) -> MatrixVersion | None:
+        """The track's current version when it is newer than the pinned one: one query."""
+        current = self.track.current_version()
+        if current is None or current.number <= self.version.number:
+            return None
+        return current
+
     def record_answers(self, answers: Iterable[Answer], sequence: int) -> int:
         """Store answers unless a newer one (higher sequence) is already stored for the skill;
         returns how many were written. Raises AssessmentLocked once submitted."""
@@ -250,6 +275,15 @@ class RatingQuerySet(models.QuerySet):
         except IntegrityError:
             # The row exists: stored by a concurrent request (or newer than this answer).
             return bool(row.filter(sequence__lt=sequence).update(**values))
+
+    def levels_by_assessment(self) -> dict[uuid.UUID, dict[str, int]]:
+        """Assessment id -> {skill slug: level}, for every rating in this queryset: one query."""
+        levels: dict[uuid.UUID, dict[str, int]] = {}
+        for assessment_id, slug, level in self.order_by().values_list(
+            "assessment_id", "skill__slug", "level"
+        ):
+            levels.setdefault(assessment_id, {})[slug] = level
+        return levels
 
 
 class Rating(models.Model):

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<uuid:assessment_id>/ratings/<slug:skill_slug>/", views.rate, name="rate"),
     path("<uuid:assessment_id>/submit/", views.submit, name="submit"),
     path("<uuid:assessment_id>/report/", views.report, name="report"),
+    path("<uuid:assessment_id>/report.json", views.report_json, name="report_json"),
+    path("<uuid:assessment_id>/report.csv", views.report_csv, name="report_csv"),
+    path("progress/<slug:track_slug>/", views.progress, name="progress"),
 ]

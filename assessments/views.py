@@ -1,32 +1,42 @@
 """Self-assessment questionnaire: start an assessment, answer it one step (category) at a
-time with every answer autosaved, submit it, and read the summary of its score."""
+time with every answer autosaved, submit it; then its report, the report's JSON and CSV
+exports, and the progress over time on one track."""
 
 from __future__ import annotations
 
-import math
+import csv
+import io
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from assessments import scoring
+from assessments import reports
 from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
 from assessments.models import (
     Assessment,
     AssessmentIncomplete,
     AssessmentLocked,
+    Rating,
     server_sequence,
 )
-from roles.models import IMPORTANCE_NAMES, Category, Skill
+from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
-TOP_GAPS = 5
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -282,36 +292,59 @@ def submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """The report: drafts too, marked as such, with unanswered skills counted as 0."""
     assessment = _get_own_assessment_or_404(request, assessment_id)
-    if not assessment.is_submitted:
-        messages.info(request, "The report is ready once you submit the assessment.")
-        return redirect("assessments:submit", assessment.pk)
-    matrix = assessment.version.scoring_matrix()
-    score = scoring.score(matrix, assessment.ratings_by_slug())
-    target = score.role(assessment.target_role.slug)
-    skill_names = {skill.slug: skill.name for skill in matrix.skills}
-    category_names = {category.slug: category.name for category in matrix.categories}
-    top_gaps = [
-        {
-            "skill": skill_names[gap.skill],
-            "category": category_names[gap.category],
-            "rated": f"{gap.rated} {matrix.scale[gap.rated]}",
-            "required": f"{gap.required} {matrix.scale[gap.required]}",
-            "importance": IMPORTANCE_NAMES[gap.importance],
-            "blocking": gap in target.blocking,
-        }
-        for gap in target.gaps[:TOP_GAPS]
-    ]
+    scored = reports.load(assessment)
+    newer = assessment.newer_version()
     context = {
         "assessment": assessment,
-        "score": score,
-        "target": target,
-        # Rounded down, so a role shown at 90 % really reaches a 90 % threshold.
-        "target_percent": math.floor(target.coverage * 100),
-        "next_roles": [(role, math.floor(role.coverage * 100)) for role in score.next_roles],
-        "top_gaps": top_gaps,
-        "blocking": [skill_names[gap.skill] for gap in target.blocking],
-        "ready_percent": f"{float(matrix.ready_threshold * 100):g}%",
-        "close_percent": f"{float(matrix.close_threshold * 100):g}%",
+        "report": reports.build_report(
+            scored,
+            assessment.level_statements(),
+            newer=(newer, newer.scoring_matrix()) if newer else None,
+        ),
     }
     return render(request, "assessments/report.html", context)
+
+
+@require_GET
+@login_required
+def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    # Compact: indenting would switch json to its pure-Python encoder, twice as slow here.
+    response = JsonResponse(reports.report_json(reports.load(assessment)))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=reports.export_filename(assessment, "json")
+    )
+    return response
+
+
+@require_GET
+@login_required
+def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    rows = io.StringIO()
+    csv.writer(rows).writerows(reports.csv_rows(reports.load(assessment)))
+    response = HttpResponse(rows.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=reports.export_filename(assessment, "csv")
+    )
+    return response
+
+
+@require_GET
+@login_required
+def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
+    """Every assessment of the user on one track, and how the scores moved between them.
+
+    Queries: the track, the assessments, all their ratings in one, and four per distinct
+    matrix version (its scoring matrix): more versions cost more, more assessments do not."""
+    track = get_object_or_404(Track, slug=track_slug)
+    assessments = list(Assessment.objects.history(request.user, track))
+    levels = Rating.objects.filter(
+        assessment__user=request.user, assessment__track=track
+    ).levels_by_assessment()
+    versions = {assessment.version_id: assessment.version for assessment in assessments}
+    matrices = {version_id: version.scoring_matrix() for version_id, version in versions.items()}
+    context = {"track": track, "history": reports.build_history(assessments, levels, matrices)}
+    return render(request, "assessments/progress.html", context)

@@ -433,12 +433,6 @@ def test_the_summary_gives_fit_next_roles_and_the_targets_gaps(owner_client, own
     assert len(rows) == 5
 
 
-def test_the_report_of_a_draft_leads_to_submit(owner_client, assessment):
-    response = owner_client.get(reverse("assessments:report", args=[assessment.pk]))
-
-    assert response["Location"] == reverse("assessments:submit", args=[assessment.pk])
-
-
 # --- Who may see what -------------------------------------------------------------------
 
 

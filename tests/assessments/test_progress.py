@@ -1,0 +1,234 @@
+"""My progress on a track: every assessment over time, coverage per rung, what rose or fell,
+where matrix versions differ, who may see it, and how many queries it costs."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, Rating
+from tests.assessments.conftest import HTMX, answer_all
+from tests.assessments.worked_example import (
+    WORKED_RATINGS,
+    publish_version_2,
+    section,
+    text_of,
+    worked_example,
+)
+from tests.factories import AssessmentFactory, make_ladder
+
+pytestmark = pytest.mark.django_db
+
+
+def progress_url(track_slug: str) -> str:
+    return reverse("assessments:progress", args=[track_slug])
+
+
+def again(first: Assessment, *, ratings: dict[str, int], days_later: int, submit=True):
+    """Another assessment of the same person on the track's current version."""
+    version = first.track.current_version()
+    assessment = Assessment.objects.create(
+        user=first.user,
+        track=first.track,
+        version=version,
+        target_role=version.roles.get(slug=first.target_role.slug),
+    )
+    skills = {skill.slug: skill for skill in version.skills.all()}
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=skills[slug], level=level)
+        for slug, level in ratings.items()
+        if slug in skills
+    )
+    moment = first.submitted_at + timedelta(days=days_later)
+    if submit:
+        assessment.submit()
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=moment - timedelta(hours=1), submitted_at=moment
+        )
+    else:
+        Assessment.objects.filter(pk=assessment.pk).update(created_at=moment)
+    return assessment
+
+
+@pytest.fixture
+def first(owner):
+    assessment = worked_example(owner)
+    moment = timezone.now() - timedelta(days=90)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created_at=moment - timedelta(hours=1), submitted_at=moment
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_it_lists_every_assessment_of_mine_on_the_track_with_drafts_marked(
+    owner_client, owner, first, stranger
+):
+    later = again(first, ratings={**WORKED_RATINGS, "ml-pipelines": 3}, days_later=30)
+    draft = again(first, ratings={"python": 1}, days_later=40, submit=False)
+    theirs = Assessment.objects.create(
+        user=stranger, track=first.track, version=first.version, target_role=first.target_role
+    )
+    elsewhere = AssessmentFactory(user=owner)
+
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    listed = section(body, "assessments-title")
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", listed, re.S)[1:]]
+    assert len(rows) == 3
+    assert rows[0].endswith("Submitted 1 Senior 72% Gap Junior")
+    # ML pipelines at 3: Engineer 34/34, ready; Senior 39/50 = 78 %, close.
+    assert rows[1].endswith("Submitted 1 Senior 78% Close Engineer")
+    assert "Draft" in rows[2]
+    for assessment in (first, later, draft):
+        assert reverse("assessments:report", args=[assessment.pk]) in listed
+    assert str(theirs.pk) not in body
+    assert str(elsewhere.pk) not in body
+
+
+def test_it_charts_and_tables_the_coverage_of_each_rung_over_time(owner_client, first):
+    again(first, ratings={**WORKED_RATINGS, "ml-pipelines": 3}, days_later=30)
+    again(first, ratings={**WORKED_RATINGS, "ml-pipelines": 4, "monitoring": 3}, days_later=60)
+    again(first, ratings={"python": 0}, days_later=70, submit=False)  # drafts stay out
+
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    trend = section(body, "trend-heading")
+    chart = re.search(r'<svg class="line-chart".*?</svg>', trend, re.S).group(0)
+    assert 'role="img"' in chart and 'aria-labelledby="trend-title trend-desc"' in chart
+    assert re.findall(r'class="series-label"[^>]*>([^<]+)<', chart) == [
+        "Junior",
+        "Engineer",
+        "Senior",
+    ]
+    assert chart.count("<circle") == 9  # three roles, three submitted assessments
+    table = trend[trend.index('<table class="table trend-table">') :]
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    assert rows[0] == "Submitted Junior Engineer Senior"
+    # Senior: 36/50, then 39/50, then (12 + 12 + 9 + 6 + 6) / 50 = 90 % but monitoring blocks.
+    assert rows[1].endswith("v1 100% Ready 91% Close 72% Gap")
+    assert rows[2].endswith("v1 100% Ready 100% Ready 78% Close")
+    assert rows[3].endswith("v1 100% Ready 100% Ready 90% Close")
+    assert len(rows) == 4
+
+
+def test_it_lists_what_rose_and_fell_since_the_assessment_before(owner_client, first):
+    again(first, ratings={**WORKED_RATINGS, "ml-pipelines": 4, "docker": 1}, days_later=30)
+
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    moved = text_of(section(body, "moved-title"))
+    assert "1 rose, 1 fell, 3 unchanged" in moved
+    assert "ML pipelines: 2 · Working → 4 · Advanced (+2)" in moved
+    assert "Docker: 3 · Practitioner → 1 · Awareness (-2)" in moved
+
+
+def test_assessments_on_different_versions_compare_by_skill_and_say_what_differs(
+    owner_client, first
+):
+    publish_version_2(first)
+    again(first, ratings={**WORKED_RATINGS, "kubernetes": 2, "python": 5}, days_later=30)
+
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    trend = text_of(section(body, "trend-heading"))
+    assert "pinned to different versions of the ladder (1, 2)" in trend
+    # Junior on v2 has no Docker requirement: still 100 %.
+    assert "v2 100% Ready" in trend
+    moved = text_of(section(body, "moved-title"))
+    assert "Version 1 then version 2: skills are compared one by one." in moved
+    assert "Added in version 2 (no earlier rating): Kubernetes (2 · Working)." in moved
+    assert "Removed in version 2: Docker (was 3 · Practitioner)." in moved
+    assert "Python: 4 · Advanced → 5 · Expert (+1)" in moved
+    assert "1 rose, 0 fell, 3 unchanged" in moved
+
+
+def test_a_track_without_assessments_of_mine_invites_me_to_start(owner_client, stranger):
+    theirs = worked_example(stranger)
+
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    assert "You have no assessments on this ladder yet." in body
+    assert str(theirs.pk) not in body
+    assert "Senior" not in body
+
+
+def test_a_single_submission_has_a_table_but_no_line_yet(owner_client, first):
+    body = owner_client.get(progress_url("mini")).content.decode()
+
+    assert "One submitted assessment so far" in body
+    assert '<svg class="line-chart"' not in body
+    assert "100% Ready 91% Close 72% Gap" in text_of(body)
+
+
+# --- Who may see it --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_unknown_track_is_not_found(owner_client, headers):
+    assert owner_client.get(progress_url("no-such-track"), headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_stranger_sees_only_their_own_assessments(stranger_client, first, headers):
+    response = stranger_client.get(progress_url("mini"), headers=headers)
+
+    assert response.status_code == 200
+    assert str(first.pk) not in response.content.decode()
+    assert "You have no assessments on this ladder yet." in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, first):
+    response = client.get(progress_url("mini"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_the_list_of_my_assessments_links_progress_and_reports(owner_client, first):
+    draft = again(first, ratings={"python": 1}, days_later=10, submit=False)
+
+    body = owner_client.get(reverse("assessments:list")).content.decode()
+
+    assert progress_url("mini") in body
+    assert reverse("assessments:report", args=[draft.pk]) in body
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+# session, user, track, the assessments (with version and target role), the ratings of all of
+# them in one query, and the scoring matrix (4) of each distinct version: more assessments or
+# skills cost nothing more, each further version in use costs 4.
+PROGRESS_QUERIES = 9
+PER_EXTRA_VERSION = 4
+
+
+@pytest.mark.parametrize("count", [2, 20])
+@pytest.mark.parametrize(("skills", "roles"), [(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
+def test_the_progress_page_costs_the_same_queries_whatever_the_history(
+    owner_client, owner, count, skills, roles, django_assert_num_queries
+):
+    ladder = make_ladder(skills=skills, roles=roles, categories=4)
+    for number in range(count):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        answer_all(assessment, level=number % 6)
+        assessment.submit()
+
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        response = owner_client.get(progress_url(ladder.track.slug))
+    assert response.status_code == 200
+    assert response.content.decode().count("<circle") == roles * count
+
+
+def test_each_version_in_use_costs_one_more_matrix(owner_client, first, django_assert_num_queries):
+    publish_version_2(first)
+    again(first, ratings={**WORKED_RATINGS, "kubernetes": 1}, days_later=30)
+    again(first, ratings={**WORKED_RATINGS, "kubernetes": 2}, days_later=60)
+
+    with django_assert_num_queries(PROGRESS_QUERIES + PER_EXTRA_VERSION):
+        response = owner_client.get(progress_url("mini"))
+    assert response.status_code == 200

@@ -1,0 +1,367 @@
+"""The report page: the numbers a job seeker and a mentor rely on, worked out by hand on a small
+ladder (the worked example of docs/scoring.md), drafts, a newer matrix version, the charts,
+who may see it, and how many queries it costs."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+from django.urls import reverse
+
+from assessments import reports
+from assessments.scoring import Matrix, MatrixCategory, MatrixRequirement, MatrixRole, MatrixSkill
+from assessments.scoring import score as score_ratings
+from roles.models import Role
+from tests.assessments.conftest import HTMX, answer_all
+from tests.assessments.worked_example import (
+    publish_version_2,
+    report_url,
+    section,
+    statement,
+    text_of,
+    worked_example,
+)
+from tests.factories import AssessmentFactory, make_ladder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worked(owner):
+    return worked_example(owner)
+
+
+# --- The numbers -----------------------------------------------------------------------------
+
+
+def test_the_summary_says_where_you_stand_in_one_sentence(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    summary = text_of(section(body, "summary-title"))
+    # Junior 15/15 ready; Engineer 31/34 with ML pipelines (essential) one level short.
+    assert "You are ready for Junior; Engineer is close: 1 gap, one essential." in summary
+    assert "Fits you now Junior" in summary
+    # Senior: 36/50 = 72 %, below 75 %.
+    assert "Senior: 72% coverage Gap" in summary
+    assert "Essential skills below the required level: ML pipelines, Monitoring." in summary
+    assert "Engineer: 91% coverage Close · 1 gap, 1 level to climb" in summary
+
+
+def test_the_ladder_shows_every_rung_with_coverage_verdict_and_blockers(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    ladder = section(body, "ladder-title")
+    cards = re.findall(r"<article class=\"card ladder-role[^\"]*\">(.*?)</article>", ladder, re.S)
+    rungs = [text_of(card) for card in cards]
+    assert len(rungs) == 3
+    assert rungs[0].startswith("Junior") and "Fits you now" in rungs[0]
+    assert "100% coverage" in rungs[0] and "Ready" in rungs[0] and "No gaps" in rungs[0]
+    # 31/34 = 91.2 %: above 90 %, but an essential gap keeps it close.
+    assert "Next step" in rungs[1] and "91% coverage" in rungs[1] and "Close" in rungs[1]
+    assert "Blocked by an essential skill: ML pipelines" in rungs[1]
+    assert "Your target" in rungs[2] and "72% coverage" in rungs[2] and "Gap" in rungs[2]
+    assert "Blocked by essential skills: ML pipelines, Monitoring" in rungs[2]
+    assert "3 gaps, 5 levels to climb" in rungs[2]
+    # The bar is drawn to the same percent the text gives, with the thresholds marked.
+    assert 'class="bar-fill bar-gap" width="72"' in cards[2]
+    assert 'x1="90.0"' in cards[2] and 'x1="75.0"' in cards[2]
+
+
+def test_the_gaps_of_the_target_come_ranked_with_levels_and_what_good_looks_like(
+    owner_client, worked
+):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    table = body[body.index('<table class="table gap-table">') :]
+    table = table[: table.index("</table>")]
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    # Priority 6, 6, 2; ML pipelines before Monitoring: same priority and level, technical
+    # comes before operational.
+    assert rows == [
+        "1 ML pipelines Technical skills 2 · Working → 4 · Advanced Essential Blocking 6 "
+        + statement("ML pipelines", 4),
+        "2 Monitoring Operational skills 2 · Working → 4 · Advanced Essential Blocking 6 "
+        + statement("Monitoring", 4),
+        "3 Communication Soft skills 3 · Practitioner → 4 · Advanced Important 2 "
+        + statement("Communication", 4),
+    ]
+
+
+def test_strengths_are_listed_against_the_next_role(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    start = body.index('id="strengths-title"')
+    strengths = text_of(body[start : body.index("</section>", start)])
+    # Python at 4 where Engineer asks 3; Docker at 3 only meets it.
+    assert "Python (Technical skills): you are at 4 · Advanced; asked for 3 · Practitioner" in (
+        strengths
+    )
+    assert "Docker" not in strengths
+
+
+def test_the_next_role_gets_its_own_charts_when_it_is_not_the_target(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    assert "Your next step: Engineer" in body
+    assert 'id="radar-engineer-categories-title"' in body
+    assert 'id="radar-senior-skills-title"' in body
+
+
+def test_the_target_charts_are_inline_svg_with_the_same_data_in_tables(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    charts = re.findall(r'<svg class="radar-chart"[^>]*>', body)
+    assert len(charts) == 4  # target and next role, per category and per skill
+    assert all('role="img"' in chart and "aria-labelledby=" in chart for chart in charts)
+    desc = re.search(r'<desc id="radar-senior-categories-desc">(.*?)</desc>', body).group(1)
+    # Senior per category: technical (12 + 6) / 24, operational 6/12, soft 6/8, tools 6/6.
+    assert "Technical skills 75%; Operational skills 50%; Soft skills 75%; Tools 100%" in desc
+    target = text_of(section(body, "target-title"))
+    assert "Technical skills 75% 1 of 2" in target
+    assert "Operational skills 50% 0 of 1" in target
+    assert "Python Technical skills Essential 4 · Advanced 4 · Advanced —" in target
+    assert "ML pipelines Technical skills Essential 4 · Advanced 2 · Working 2" in target
+    assert "<script" not in body.split("</head>")[1]
+
+
+def test_the_report_explains_how_the_score_is_computed(owner_client, worked):
+    body = text_of(owner_client.get(report_url(worked)).content.decode())
+
+    assert "How the score is computed" in body
+    assert "ready at 90% coverage with no essential skill below its level, close at 75%" in body
+    formula = "coverage = Σ importance \N{MULTIPLICATION SIGN} min(rated, required)"
+    assert formula in body
+
+
+def test_the_report_links_its_exports_and_the_progress_page(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    assert reverse("assessments:report_json", args=[worked.pk]) in body
+    assert reverse("assessments:report_csv", args=[worked.pk]) in body
+    assert reverse("assessments:progress", args=["mini"]) in body
+    assert "Save as PDF" in body
+    assert "matrix version 1" in body
+
+
+def test_a_fork_shows_the_roles_of_one_rank_side_by_side(owner_client, owner):
+    ladder = make_ladder(skills=6, roles=3, categories=3, publish=False)
+    Role.objects.filter(version=ladder, slug="role-3").update(rank=2)
+    ladder.publish()
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    answer_all(assessment, level=1)
+
+    body = owner_client.get(report_url(assessment)).content.decode()
+
+    ladder_html = section(body, "ladder-title")
+    rungs = re.findall(r'<li class="rung">(.*?)</li>', ladder_html, re.S)
+    assert len(rungs) == 2
+    assert "fork: 2 roles" in rungs[1]
+    assert "Role 2" in rungs[1] and "Role 3" in rungs[1]
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def test_a_draft_has_a_report_marked_draft_with_unanswered_skills_as_zero(owner_client, owner):
+    draft = worked_example(
+        owner, ratings={"python": 4, "ml-pipelines": 2, "monitoring": 2}, submit=False
+    )
+
+    response = owner_client.get(report_url(draft))
+
+    body = text_of(response.content.decode())
+    assert response.status_code == 200
+    assert "Draft — answers may still change." in body
+    assert "2 of 5 skills are unanswered and count as 0 in every figure below." in body
+    # Junior without communication and docker: (6 + 1) / 15 = 46 %.
+    assert "No rung is ready yet; Junior is the first step: 2 gaps, none essential." in body
+    assert reverse("assessments:resume", args=[draft.pk]) in response.content.decode()
+
+
+def test_a_submitted_report_has_no_draft_banner(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    assert "Draft — answers may still change." not in body
+    assert "submitted" in body
+
+
+# --- A newer version of the ladder -----------------------------------------------------------
+
+
+def test_a_newer_version_is_announced_and_scored_beside_the_pinned_result(owner_client, worked):
+    publish_version_2(worked)
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    comparison = text_of(section(body, "current-version-title"))
+    # Pinned (v1) against current (v2), same answers by skill slug.
+    # Junior v2: python 2x3, monitoring 1x1, communication 2x2: 11/11.
+    assert "Junior 100% Ready 100% Ready" in comparison
+    # Engineer v2: 9 + 6 + 4 + 6 + 0 (Kubernetes unrated) = 25 / 34 = 73.5 %.
+    assert "Engineer 91% Close 73% Gap" in comparison
+    # Senior v2: 12 + 6 + 6 + 6 = 30 / 44 = 68.2 %.
+    assert "Senior your target 72% Gap 68% Gap" in comparison
+    assert "New in version 2, unrated here: Kubernetes." in comparison
+    assert "No longer in version 2: Docker." in comparison
+    assert "Fits you now: Junior on version 1; Junior on version 2." in comparison
+    # The pinned result itself does not move.
+    assert "You are ready for Junior; Engineer is close: 1 gap, one essential." in text_of(body)
+    assert "Version 2 of this ladder has been published since you started." in text_of(body)
+
+
+def test_without_a_newer_version_there_is_no_comparison(owner_client, worked):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    assert 'id="current-version"' not in body
+
+
+# --- Charts and sentences, without the database ----------------------------------------------
+
+
+def test_the_radar_puts_each_value_on_its_spoke():
+    chart = reports.radar(
+        "chart",
+        "title",
+        "description",
+        [("A", 1.0, 1.0), ("B", 0.5, 1.0), ("C", 0.0, 1.0), ("D", 1.0, 1.0)],
+        maximum=1.0,
+        rings=[(1.0, "100%")],
+    )
+    # Radius 150 around (320, 180): A up, B right, C down, D left, clockwise.
+    assert (chart.center_x, chart.center_y) == (320, 180)
+    assert chart.rated == "320.0,30.0 395.0,180.0 320.0,180.0 170.0,180.0"
+    assert chart.required == "320.0,30.0 470.0,180.0 320.0,330.0 170.0,180.0"
+    assert [label.anchor for label in chart.labels] == ["middle", "start", "middle", "end"]
+
+
+def test_the_radar_needs_three_spokes():
+    assert reports.radar("c", "t", "d", [("A", 1, 2), ("B", 1, 2)], maximum=5, rings=[]) is None
+
+
+def pure_matrix(roles: list[tuple[str, int, dict[str, tuple[int, int]]]]) -> Matrix:
+    skills = sorted({skill for _, _, requires in roles for skill in requires})
+    return Matrix(
+        scale=("None", "Awareness", "Working", "Practitioner", "Advanced", "Expert"),
+        ready_threshold=Fraction(9, 10),
+        close_threshold=Fraction(3, 4),
+        categories=(MatrixCategory("c", "C"),),
+        skills=tuple(MatrixSkill(slug, slug.title(), "c") for slug in skills),
+        roles=tuple(
+            MatrixRole(
+                slug,
+                slug.title(),
+                rank,
+                tuple(MatrixRequirement(skill, *pair) for skill, pair in requires.items()),
+            )
+            for slug, rank, requires in roles
+        ),
+    )
+
+
+def test_the_summary_names_a_fork_and_the_top_rung():
+    matrix = pure_matrix(
+        [
+            ("base", 1, {"a": (1, 3)}),
+            ("left", 2, {"a": (2, 3), "b": (2, 1)}),
+            ("right", 2, {"a": (3, 3), "c": (3, 2)}),
+        ]
+    )
+
+    fork = reports.summary_sentence(score_ratings(matrix, {"a": 2, "b": 1}))
+    top = reports.summary_sentence(score_ratings(matrix, {"a": 3, "c": 3}))
+
+    # left: (6 + 1) / 8 = 87.5 % close; right: 6 / 15 = 40 % gap.
+    assert fork == (
+        "You are ready for Base; the ladder forks next: Left (close, 1 gap, none essential) "
+        "or Right (2 gaps, one essential)."
+    )
+    assert top == "You are ready for Right, the top rung of this ladder."
+
+
+def test_a_large_role_charts_its_essential_and_important_skills_and_says_so(owner_client, owner):
+    ladder = make_ladder(skills=30, roles=2, categories=3)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    answer_all(assessment, level=1)
+
+    body = owner_client.get(report_url(assessment)).content.decode()
+
+    # make_ladder cycles importance 1, 2, 3: 20 of 30 skills are important or essential.
+    labels = re.search(r'id="radar-role-2-skills-title".*?</svg>', body, re.S).group(0)
+    assert labels.count('dominant-baseline="middle"') == 20
+    assert "The chart shows the 20 essential and important skills of the 30" in body
+    assert body.count("not on the chart") == 10
+
+
+def test_a_very_large_role_charts_its_essential_skills_only(owner_client, owner):
+    ladder = make_ladder(skills=80, roles=1, categories=4)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+
+    body = owner_client.get(report_url(assessment)).content.decode()
+
+    # 53 important or essential skills are still too many spokes: the 26 essential ones remain.
+    assert "The chart shows the 26 essential skills of the 80" in body
+    assert body.count("not on the chart") == 54
+
+
+# --- Who may see it --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("submit", [True, False], ids=["submitted", "draft"])
+def test_only_the_owner_sees_the_report(owner_client, stranger_client, owner, headers, submit):
+    assessment = worked_example(owner, submit=submit)
+
+    mine = owner_client.get(report_url(assessment), headers=headers)
+    theirs = stranger_client.get(report_url(assessment), headers=headers)
+
+    assert mine.status_code == 200
+    assert "<html" in mine.content.decode()  # the whole page, htmx or not
+    assert theirs.status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, worked):
+    response = client.get(report_url(worked))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_the_report_only_answers_get(owner_client, worked):
+    assert owner_client.post(report_url(worked)).status_code == 405
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+# session, user, assessment (with track, version, target role), the scoring matrix (4: categories,
+# skills, roles, requirements), ratings, level statements, the track's current version.
+REPORT_QUERIES = 10
+# A newer current version adds its scoring matrix.
+REPORT_WITH_NEWER_VERSION_QUERIES = REPORT_QUERIES + 4
+
+
+@pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
+def sized(request, owner):
+    skills, roles = request.param
+    ladder = make_ladder(skills=skills, roles=roles, categories=4)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    answer_all(assessment, level=2)
+    assessment.submit()
+    return assessment
+
+
+def test_the_report_costs_the_same_queries_whatever_the_size(
+    owner_client, sized, django_assert_num_queries
+):
+    with django_assert_num_queries(REPORT_QUERIES):
+        response = owner_client.get(report_url(sized))
+    assert response.status_code == 200
+
+
+def test_a_newer_version_costs_one_more_matrix(owner_client, worked, django_assert_num_queries):
+    publish_version_2(worked)
+
+    with django_assert_num_queries(REPORT_WITH_NEWER_VERSION_QUERIES):
+        response = owner_client.get(report_url(worked))
+    assert response.status_code == 200
