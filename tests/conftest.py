@@ -59,6 +59,13 @@ def admin_client(admin_user) -> Client:
     return client
 
 
+@pytest.fixture(params=["stranger", "admin"])
+def outsider_client(request) -> Client:
+    """Anyone signed in who is not the owner: another job seeker, or staff. Neither may see
+    someone else's assessment."""
+    return request.getfixturevalue(f"{request.param}_client")
+
+
 @pytest.fixture
 def assessment(owner, ladder):
     return AssessmentFactory(user=owner, version=ladder)

@@ -227,11 +227,11 @@ def test_exports_download_with_a_readable_file_name(owner_client, worked, url, e
 @pytest.mark.parametrize("url", [json_url, csv_url], ids=["json", "csv"])
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 @pytest.mark.parametrize("submit", [True, False], ids=["submitted", "draft"])
-def test_only_the_owner_downloads(owner_client, stranger_client, owner, url, headers, submit):
+def test_only_the_owner_downloads(owner_client, outsider_client, owner, url, headers, submit):
     assessment = worked_example(owner, submit=submit)
 
     assert owner_client.get(url(assessment), headers=headers).status_code == 200
-    response = stranger_client.get(url(assessment), headers=headers)
+    response = outsider_client.get(url(assessment), headers=headers)
     assert response.status_code == 404
     assert b"python" not in response.content
 

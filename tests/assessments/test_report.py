@@ -310,11 +310,11 @@ def test_a_very_large_role_charts_its_essential_skills_only(owner_client, owner)
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 @pytest.mark.parametrize("submit", [True, False], ids=["submitted", "draft"])
-def test_only_the_owner_sees_the_report(owner_client, stranger_client, owner, headers, submit):
+def test_only_the_owner_sees_the_report(owner_client, outsider_client, owner, headers, submit):
     assessment = worked_example(owner, submit=submit)
 
     mine = owner_client.get(report_url(assessment), headers=headers)
-    theirs = stranger_client.get(report_url(assessment), headers=headers)
+    theirs = outsider_client.get(report_url(assessment), headers=headers)
 
     assert mine.status_code == 200
     assert "<html" in mine.content.decode()  # the whole page, htmx or not
