@@ -21,6 +21,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -122,6 +123,7 @@ def resume(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@never_cache  # a cached copy would number its answers from a stale clock (questionnaire.js)
 def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
     assessment = _get_own_assessment_or_404(request, assessment_id)
     if assessment.is_submitted:

@@ -5,11 +5,23 @@
   "use strict";
 
   let lastSequence = 0;
+  const clock = document.querySelector("[data-sequence-base]");
+  const serverBase = clock ? Number(clock.dataset.sequenceBase) : NaN;
+  const startedAt = performance.now();
 
-  // Microseconds since the epoch, strictly increasing within the page: a later answer always
-  // carries a higher number than an earlier one, even two within one millisecond.
+  // The server's clock in microseconds, as the page knows it: when the page was made plus the
+  // time since, on the browser's monotonic clock. Not the device's own clock: a whole-step save
+  // is numbered by the server's clock, and a device clock minutes slow (or fast) would make
+  // the server refuse the next answer (or drop the step's unsaved evidence) as out of order.
+  function serverNow() {
+    if (!Number.isFinite(serverBase)) return Date.now() * 1000;
+    return serverBase + Math.round((performance.now() - startedAt) * 1000);
+  }
+
+  // Strictly increasing within the page: a later answer always carries a higher number than
+  // an earlier one, even two within one microsecond.
   function nextSequence() {
-    lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
+    lastSequence = Math.max(lastSequence + 1, serverNow());
     return lastSequence;
   }
 

@@ -1,0 +1,373 @@
+"""The questionnaire in a real browser: the whole flow with and without JavaScript, on a phone,
+through an accessibility scan, and when answers race each other or fail to save."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from assessments import scoring
+from assessments.models import Assessment, Rating
+from roles.models import MatrixVersion, Requirement, Skill, Track
+from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
+from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
+
+
+def expect(actual, message: str | None = None):
+    # Imported when used: conftest turns a missing playwright into a skip (or a CI failure),
+    # which a module-level import would pre-empt with a collection error.
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual, message)
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _log_in(page, live_server, user) -> None:
+    """Sign the browser in with a session made on the server (the sign-up test uses the form)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [
+            {
+                "name": session.key,
+                "value": session.value,
+                "url": live_server.url,
+                "secure": settings.SESSION_COOKIE_SECURE,
+                "httpOnly": True,
+            }
+        ]
+    )
+
+
+def _skills_by_step(version: MatrixVersion) -> list[tuple[str, list[Skill]]]:
+    """(category name, its skills) in questionnaire order."""
+    return [
+        (category.name, list(category.skills.order_by("position", "pk")))
+        for category in version.categories.order_by("position", "pk")
+        if category.skills.exists()
+    ]
+
+
+def _skill_group(page, skill: Skill):
+    """The skill's fieldset, found the way assistive technology finds it: by its legend."""
+    return page.get_by_role("group", name=skill.name, exact=True)
+
+
+def _choose(page, skill: Skill, level: int, level_name: str) -> None:
+    """Click the label of a level, as a person does (the whole box is the target)."""
+    _level_label(page, skill, level, level_name).click()
+
+
+def _level_label(page, skill: Skill, level: int, level_name: str):
+    # Scoped by the fieldset's id, not its accessible name: naming every group of a long step
+    # on each click would slow the whole-ladder flow down (the names have their own test).
+    name = page.get_by_text(f"{level} · {level_name}", exact=True)
+    return page.locator(f"#skill-{skill.slug} label").filter(has=name)
+
+
+def _answer(page, skill: Skill, level: int, level_name: str) -> None:
+    """Choose a level and wait for the row to confirm the autosave."""
+    _choose(page, skill, level, level_name)
+    expect(page.locator(f"#save-{skill.slug}")).to_contain_text(f"Saved: {level} {level_name}")
+
+
+def _radio(page, skill: Skill, level: int, level_name: str):
+    return _skill_group(page, skill).get_by_role("radio", name=f"{level} · {level_name}")
+
+
+def _stored_levels(assessment: Assessment) -> dict[str, int]:
+    return dict(Rating.objects.filter(assessment=assessment).values_list("skill__slug", "level"))
+
+
+def _progress_text(answered: int, total: int) -> str:
+    return f"{answered} of {total} skills answered ({round(100 * answered / total)}%)"
+
+
+# --- The whole flow ----------------------------------------------------------------------------
+
+
+def test_a_job_seeker_signs_up_answers_every_step_and_gets_a_summary(page):
+    call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
+    version = Track.objects.get(slug="mlops").current_version()
+    make_ladder()  # a second ladder, so choosing the track really changes the roles on offer
+    scale = version.scale
+    # Meet every requirement of the MLOps Engineer rung and vary the rest, so every level of
+    # the scale gets clicked somewhere and the summary has a real fit to show.
+    engineer_needs = dict(
+        Requirement.objects.filter(role__version=version, role__slug="mlops-engineer").values_list(
+            "skill__slug", "level"
+        )
+    )
+    steps = _skills_by_step(version)
+    all_skills = [skill for _, skills in steps for skill in skills]
+    chosen = {
+        skill.slug: engineer_needs.get(skill.slug, position % len(scale))
+        for position, skill in enumerate(all_skills)
+    }
+    total = len(all_skills)
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
+
+    page.get_by_role("link", name="Start a new assessment").click()
+    page.get_by_label("Career ladder").select_option(label="MLOps Engineering")
+    # Waits for the roles of the chosen ladder, which htmx swaps in.
+    page.get_by_label("Target role").select_option(label="Senior MLOps Engineer (rung 3)")
+    page.get_by_role("button", name="Start the assessment").click()
+
+    assessment = Assessment.objects.get(user__username="ada")
+    assert assessment.version == version
+    assert assessment.target_role.slug == "senior-mlops-engineer"
+    progress = page.locator("#overall-progress-label")
+    answered = 0
+    for number, (category_name, skills) in enumerate(steps, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            f"Step {number} of {len(steps)}: {category_name}"
+        )
+        for position, skill in enumerate(skills):
+            level = chosen[skill.slug]
+            _answer(page, skill, level, scale[level])
+            answered += 1
+            expect(progress).to_have_text(_progress_text(answered, total))
+            if number == 2 and position == len(skills) // 2:
+                # Leave midway and come back: every answer so far is stored and shown.
+                page.reload()
+                expect(progress).to_have_text(_progress_text(answered, total))
+                for earlier in skills[: position + 1]:
+                    level = chosen[earlier.slug]
+                    expect(_radio(page, earlier, level, scale[level])).to_be_checked()
+                assert _stored_levels(assessment) == {
+                    s.slug: chosen[s.slug] for s in all_skills[:answered]
+                }
+        page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review and submit")
+    expect(page.get_by_role("heading", name="Every skill is answered")).to_be_visible()
+    page.get_by_role("button", name="Submit and see my summary").click()
+
+    expect(page).to_have_url(re.compile(rf"/assessments/{assessment.pk}/report/$"))
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+    assert Assessment.objects.filter(user__username="ada").count() == 1
+    assert _stored_levels(assessment) == chosen
+    assert Rating.objects.filter(assessment=assessment).count() == total
+
+    # The summary shows the rung these answers fit and the coverage of the target.
+    score = scoring.score(version.scoring_matrix(), chosen)
+    assert score.current_fit is not None
+    expect(page.get_by_text(score.current_fit.role.title, exact=True).first).to_be_visible()
+    target_percent = math.floor(score.role("senior-mlops-engineer").coverage * 100)
+    expect(page.locator("main")).to_contain_text(f"{target_percent}% coverage")
+
+
+def test_the_questionnaire_works_without_javascript(no_js_page, live_server):
+    page = no_js_page
+    version = make_ladder(skills=6, categories=2)
+    make_ladder()
+    scale = version.scale
+    user = UserFactory()
+    _log_in(page, live_server, user)
+
+    page.goto("/assessments/new/")
+    page.get_by_label("Career ladder").select_option(label=version.track.name)
+    # Without JavaScript the roles of every ladder are offered, named with their ladder.
+    page.get_by_label("Target role").select_option(label=f"{version.track.name}: Role 2 (rung 2)")
+    page.get_by_role("button", name="Start the assessment").click()
+    assessment = Assessment.objects.get(user=user)
+
+    steps = _skills_by_step(version)
+    chosen = {}
+    for number, (category_name, skills) in enumerate(steps, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            f"Step {number} of {len(steps)}: {category_name}"
+        )
+        for skill in skills:
+            chosen[skill.slug] = (number + skill.position) % len(scale)
+            _choose(page, skill, chosen[skill.slug], scale[chosen[skill.slug]])
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator(".messages")).to_contain_text(f"Saved your answers on {category_name}")
+        assert _stored_levels(assessment) == chosen
+
+        if number == 1:
+            page.get_by_role("link", name=f"Back to {category_name}").click()
+            for skill in skills:
+                level = chosen[skill.slug]
+                expect(_radio(page, skill, level, scale[level])).to_be_checked()
+            page.get_by_role("link", name=f"Skip to {steps[1][0]}").click()
+
+    expect(page.get_by_role("heading", name="Every skill is answered")).to_be_visible()
+    page.get_by_role("button", name="Submit and see my summary").click()
+    expect(page).to_have_url(re.compile(rf"/assessments/{assessment.pk}/report/$"))
+    assessment.refresh_from_db()
+    assert assessment.is_submitted
+    assert _stored_levels(assessment) == chosen
+
+
+# --- Phone -------------------------------------------------------------------------------------
+
+
+def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
+    phone_page, live_server, artifacts
+):
+    page = phone_page
+    version = make_ladder(skills=8, categories=4)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skills = _skills_by_step(version)[0][1]
+    _log_in(page, live_server, user)
+
+    page.goto("/assessments/new/")
+    assert page_has_no_horizontal_scroll(page)
+
+    page.goto(f"/assessments/{assessment.pk}/")
+    assert page_has_no_horizontal_scroll(page)
+    _level_label(page, skills[0], 3, "Practitioner").tap()
+    expect(page.locator(f"#save-{skills[0].slug}")).to_contain_text("Saved: 3 Practitioner")
+    assert _stored_levels(assessment) == {skills[0].slug: 3}
+    assert page_has_no_horizontal_scroll(page)
+    page.screenshot(path=artifacts / "step-phone.png", full_page=True)
+
+
+# --- Accessibility -----------------------------------------------------------------------------
+
+
+def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_server):
+    version = make_ladder(skills=8, categories=4)
+    scale = version.scale
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skills = _skills_by_step(version)[0][1]
+    _log_in(page, live_server, user)
+
+    page.goto("/assessments/new/")
+    assert axe_violations(page) == []
+
+    page.goto(f"/assessments/{assessment.pk}/")
+    for skill in skills:
+        # Each skill is a group named by its legend, each level a radio named by its label.
+        expect(_skill_group(page, skill)).to_have_count(1)
+        expect(_skill_group(page, skill).get_by_role("radio")).to_have_count(len(scale))
+        for level, name in enumerate(scale):
+            expect(_radio(page, skill, level, name)).to_have_count(1)
+    _answer(page, skills[0], 2, scale[2])
+    _answer(page, skills[1], 0, scale[0])
+    assert axe_violations(page) == []
+
+    page.goto(f"/assessments/{assessment.pk}/submit/")
+    expect(page.get_by_role("heading", name=re.compile("still need"))).to_be_visible()
+    assert axe_violations(page) == []
+
+
+# --- Races and failures ------------------------------------------------------------------------
+
+
+def test_the_last_answer_clicked_is_the_one_stored(page, live_server):
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skill = _skills_by_step(version)[0][1][0]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+
+    # Hold the first answer's request until the second one is stored, then send it: the older
+    # answer reaches the server last and must not overwrite the newer one. (The page has given
+    # up on it by then, so the test sends it, with the page's own headers and body.)
+    held = []
+
+    def hold_the_first(route):
+        if not held:
+            held.append(route)
+            return
+        route.continue_()
+
+    page.route(f"**/ratings/{skill.slug}/", hold_the_first)
+    _choose(page, skill, 1, "Awareness")
+    _choose(page, skill, 3, "Practitioner")
+    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 3 Practitioner")
+    first = held[0]
+    assert "level=1" in first.request.post_data
+    late = page.request.post(
+        first.request.url, headers=first.request.headers, data=first.request.post_data
+    )
+    assert late.ok
+    assert "A newer answer is already saved" in late.text()
+    first.abort()
+    page.unroute(f"**/ratings/{skill.slug}/")
+
+    assert _stored_levels(assessment) == {skill.slug: 3}
+    expect(_radio(page, skill, 3, "Practitioner")).to_be_checked()
+    page.reload()
+    expect(_radio(page, skill, 3, "Practitioner")).to_be_checked()
+
+
+def test_a_failed_save_shows_an_error_and_can_be_retried(page, live_server):
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skill = _skills_by_step(version)[0][1][0]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+    status = page.locator(f"#save-{skill.slug}")
+    rating_url = f"**/ratings/{skill.slug}/"
+
+    page.route(rating_url, lambda route: route.abort("connectionfailed"))
+    _choose(page, skill, 4, "Advanced")
+    expect(status).to_contain_text("Not saved: the connection failed")
+    assert _stored_levels(assessment) == {}
+    assert axe_violations(page) == []
+    page.unroute(rating_url)
+
+    page.route(rating_url, lambda route: route.fulfill(status=500, body="Server Error"))
+    status.get_by_role("button", name="Try again").click()
+    expect(status).to_contain_text("Not saved: the server had a problem (error 500)")
+    expect(_radio(page, skill, 4, "Advanced")).to_be_checked()
+    assert _stored_levels(assessment) == {}
+    page.unroute(rating_url)
+
+    status.get_by_role("button", name="Try again").click()
+    expect(status).to_contain_text("Saved: 4 Advanced")
+    assert _stored_levels(assessment) == {skill.slug: 4}
+
+
+@pytest.mark.parametrize("minutes_off", [-10, 10], ids=["device-clock-slow", "device-clock-fast"])
+def test_answers_are_kept_when_the_device_clock_is_off(page, live_server, minutes_off):
+    # "Save and continue" is numbered by the server's clock, autosaves in the browser: a device
+    # clock minutes off must not make one lose to the other.
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    (first_step, skills), *_ = _skills_by_step(version)
+    skill = skills[0]
+    page.add_init_script(f"Date.now = ((now) => () => now() + {minutes_off * 60_000})(Date.now);")
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+
+    _answer(page, skill, 3, "Practitioner")
+    # Typed just before leaving the page: its autosave is still waiting, the step's save has it.
+    _skill_group(page, skill).get_by_label("Evidence").fill("Shipped the batch scorer.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".messages")).to_contain_text(f"Saved your answers on {first_step}")
+    stored = Rating.objects.filter(assessment=assessment).values_list("level", "evidence")
+    assert list(stored.all()) == [(3, "Shipped the batch scorer.")]
+
+    page.get_by_role("link", name=f"Back to {first_step}").click()
+    _answer(page, skill, 4, "Advanced")
+    assert list(stored.all()) == [(4, "Shipped the batch scorer.")]
