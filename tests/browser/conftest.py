@@ -18,6 +18,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+_skip_notice = pytest.StashKey[str]()
+
+
 def _missing_reason() -> str | None:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -37,12 +40,15 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(f"Browser tests must run in CI, but {reason}.")
-    config.issue_config_time_warning(
-        pytest.PytestWarning(f"Skipping {len(browser_items)} browser tests: {reason}."),
-        stacklevel=2,
-    )
+    config.stash[_skip_notice] = f"Skipped {len(browser_items)} browser tests: {reason}."
     for item in browser_items:
         item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    notice = config.stash.get(_skip_notice, None)
+    if notice:
+        terminalreporter.write_sep("!", notice, yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")
