@@ -1,6 +1,8 @@
 """CareerFit settings: one module, configured through environment variables (see
 docs/deployment.md for the list)."""
 
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -12,14 +14,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# Serving requests (gunicorn through careerfit.wsgi/asgi, or runserver) needs a real key:
+# sessions, CSRF tokens and password-reset links are signed with it. Commands that serve
+# nothing (makemigrations, migrate, import_matrix) may run without one.
+SERVING = env_bool("CAREERFIT_SERVING", default=False) or sys.argv[1:2] == ["runserver"]
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-local-development-key"
+    elif SERVING:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY to a long random string "
             "(or DEBUG=1 for local development only)."
         )
-    SECRET_KEY = "insecure-local-development-key"  # only reachable with DEBUG on
+    else:
+        # Throwaway: nothing signed with it outlives the command.
+        SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

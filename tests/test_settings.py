@@ -8,11 +8,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
-    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+def _start(env: dict[str, str], code: str = "import careerfit.wsgi") -> subprocess.CompletedProcess:
+    """Start the app as gunicorn would (import the WSGI application), or run `code`."""
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CAREERFIT_SERVING"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "careerfit.settings", **env},
         capture_output=True,
@@ -28,8 +29,31 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_the_development_server_refuses_too_without_a_secret_key():
+    result = _start(
+        {"DEBUG": "0"},
+        code="import sys; sys.argv = ['manage.py', 'runserver'];import django; django.setup()",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
 def test_it_starts_without_a_secret_key_in_debug():
     assert _start({"DEBUG": "1"}).returncode == 0
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_it_names_the_variable_holding_a_bad_value():
