@@ -168,6 +168,12 @@ class MatrixVersionForm(forms.ModelForm):
                     f"{track.slug} already has a draft (v{draft.number}): edit that one, "
                     "or publish it before adding another."
                 )
+            # The current version is the published one with the highest number: a lower
+            # number would never become current once published.
+            last = track.versions.order_by("-number").values_list("number", flat=True).first()
+            number = cleaned.get("number")
+            if last is not None and number is not None and number <= last:
+                self.add_error("number", f"Use a number above v{last}, {track.slug}'s latest.")
         return cleaned
 
 

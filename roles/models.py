@@ -23,6 +23,22 @@ slug_validator = RegexValidator(
 )
 
 
+def scale_problem(scale: object) -> str | None:
+    """Why a scale is unusable (None if it is fine): a list of 4 to 8 distinct level names."""
+    if not isinstance(scale, list) or not all(
+        isinstance(name, str) and name.strip() for name in scale
+    ):
+        return 'A list of level names, level 0 first, such as ["None", "Awareness", ...].'
+    if not MIN_SCALE_LEVEL + 1 <= len(scale) <= MAX_SCALE_LEVEL + 1:
+        return (
+            f"{len(scale)} level names; a scale has {MIN_SCALE_LEVEL + 1} to "
+            f"{MAX_SCALE_LEVEL + 1} (levels 0..{MIN_SCALE_LEVEL} to 0..{MAX_SCALE_LEVEL})."
+        )
+    if len(set(scale)) != len(scale):
+        return "Each level needs its own name."
+    return None
+
+
 class PublishedVersionError(Exception):
     """Raised on any attempt to change a published matrix version or its content."""
 
@@ -97,6 +113,17 @@ class Track(models.Model):
 class MatrixVersionQuerySet(models.QuerySet):
     def published(self) -> MatrixVersionQuerySet:
         return self.filter(status=MatrixVersion.Status.PUBLISHED)
+
+    # Bulk writes bypass save() and delete(); refuse them on published versions too.
+    def update(self, **kwargs) -> int:
+        if self.published().exists():
+            raise PublishedVersionError("Published matrix versions cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.published().exists():
+            raise PublishedVersionError("Published matrix versions cannot be deleted.")
+        return super().delete()
 
     def current_of(self, track_slug: str) -> MatrixVersion | None:
         """The current (latest published) version of a track, with its track, in one query."""
@@ -188,11 +215,26 @@ class MatrixVersion(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.is_published:
+        # Ask the database too: this instance may have been loaded before it was published.
+        if self.is_published or MatrixVersion.objects.filter(pk=self.pk).published().exists():
             raise PublishedVersionError(
                 f"{self.track.slug} v{self.number} is published and cannot be deleted."
             )
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        problem = scale_problem(self.scale)
+        if problem:
+            raise ValidationError({"scale": problem})
+        if self.pk is not None:
+            too_high = Requirement.objects.filter(role__version=self, level__gt=self.max_level)
+            if too_high.exists():
+                raise ValidationError(
+                    {
+                        "scale": f"Some requirements ask for a level above {self.max_level}; "
+                        "lower them before shortening the scale."
+                    }
+                )
 
     def publish(self) -> None:
         """Freeze this draft and make it the track's current version, atomically."""
@@ -314,6 +356,13 @@ class VersionContentQuerySet(models.QuerySet):
             raise PublishedVersionError("Published matrix versions cannot be changed.")
         return super().update(**kwargs)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        version_ids = {obj.owning_version_id() for obj in objs}
+        if MatrixVersion.objects.filter(pk__in=version_ids).published().exists():
+            raise PublishedVersionError("Published matrix versions cannot be changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self):
         if self._published_in():
             raise PublishedVersionError("Published matrix versions cannot be changed.")
@@ -330,6 +379,9 @@ class VersionContent(models.Model):
 
     def owning_version(self) -> MatrixVersion:
         return self.version
+
+    def owning_version_id(self) -> int:
+        return self.version_id
 
     def _refuse_if_published(self) -> None:
         version = MatrixVersion.objects.only("status", "number", "track__slug").select_related(
@@ -396,6 +448,14 @@ class Skill(VersionContent):
     def clean(self) -> None:
         if self.category_id and self.version_id and self.category.version_id != self.version_id:
             raise ValidationError({"category": "The category belongs to another version."})
+        top = self.version.max_level if self.version_id else MAX_SCALE_LEVEL
+        if not isinstance(self.levels, dict) or not all(
+            str(key).isdigit() and 1 <= int(key) <= top and isinstance(text, str)
+            for key, text in self.levels.items()
+        ):
+            raise ValidationError(
+                {"levels": f'A statement per level 1..{top}: {{"1": "...", "2": "..."}}.'}
+            )
 
 
 class Role(VersionContent):
@@ -494,6 +554,9 @@ class Requirement(VersionContent):
     def owning_version(self) -> MatrixVersion:
         return self.role.version
 
+    def owning_version_id(self) -> int:
+        return self.role.version_id
+
     @property
     def importance_name(self) -> str:
         return IMPORTANCE_NAMES[self.importance]
@@ -504,11 +567,14 @@ class Requirement(VersionContent):
         return self.skill.statement(self.level)
 
     def clean(self) -> None:
-        if self.role_id and self.skill_id:
-            if self.role.version_id != self.skill.version_id:
+        # The role may be unsaved (a new role with its requirements inline): compare its
+        # version, not its id.
+        role = self.role if Requirement.role.is_cached(self) or self.role_id else None
+        if role is not None and self.skill_id:
+            if role.version_id != self.skill.version_id:
                 raise ValidationError("The role and the skill belong to different versions.")
-            if self.level > self.role.version.max_level:
-                top = self.role.version.max_level
+            if self.level > role.version.max_level:
+                top = role.version.max_level
                 raise ValidationError(
                     {"level": f"Level {self.level} is outside the scale 1..{top}."}
                 )

@@ -250,3 +250,79 @@ def test_a_non_staff_user_is_sent_to_the_admin_login(owner_client, published, mo
     response = owner_client.get(_url(model, "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def _version_form(**changes) -> dict:
+    data = {
+        "scale": '["None", "Some", "More", "All"]',
+        "ready_threshold": "0.9",
+        "close_threshold": "0.75",
+        "categories-TOTAL_FORMS": "0",
+        "categories-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+    }
+    return data | changes
+
+
+@pytest.mark.parametrize("scale", ['"abc"', "{}", '["None", "Some"]', '["a", "a", "b", "c"]'])
+def test_a_draft_scale_that_is_not_a_list_of_level_names_is_a_form_error(
+    admin_client, draft, scale
+):
+    response = admin_client.post(
+        _url(MatrixVersion, "change", draft.pk), _version_form(scale=scale)
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.max_level == 5
+
+
+def test_shortening_the_scale_below_a_required_level_is_a_form_error(admin_client):
+    draft = make_ladder(skills=2, roles=3, publish=False)  # role-3 requires level 4
+    response = admin_client.post(_url(MatrixVersion, "change", draft.pk), _version_form())
+    assert response.status_code == 200
+    assert "lower them before shortening the scale" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.max_level == 5
+
+
+def test_a_new_version_needs_a_number_above_the_latest(admin_client, published):
+    response = admin_client.post(
+        _url(MatrixVersion, "add"),
+        _version_form(track=published.track_id, number=published.number),
+    )
+    assert response.status_code == 200
+    assert f"above v{published.number}" in response.content.decode()
+    assert published.track.draft_version() is None
+
+
+@pytest.mark.parametrize("levels", ['["Reads it."]', '{"9": "Beyond the scale."}', '{"1": 2}'])
+def test_skill_levels_must_be_statements_by_level_in_the_scale(admin_client, draft, levels):
+    skill = draft.skills.get(slug="skill-0")
+    before = skill.levels
+    response = admin_client.post(_url(Skill, "change", skill.pk), _skill_form(skill, levels=levels))
+    assert response.status_code == 200
+    skill.refresh_from_db()
+    assert skill.levels == before
+
+
+def test_a_new_role_cannot_require_a_skill_of_another_version(admin_client, draft):
+    foreign_skill = make_ladder(skills=1, roles=1, publish=False).skills.get()
+    response = admin_client.post(
+        _url(Role, "add"),
+        {
+            "version": draft.pk,
+            "slug": "new-role",
+            "title": "New role",
+            "rank": 3,
+            "position": 0,
+            "requirements-TOTAL_FORMS": "1",
+            "requirements-INITIAL_FORMS": "0",
+            "requirements-0-skill": foreign_skill.pk,
+            "requirements-0-level": 2,
+            "requirements-0-importance": 2,
+        },
+    )
+    assert response.status_code == 200
+    assert "belong to different versions" in response.content.decode()
+    assert not Role.objects.filter(slug="new-role").exists()

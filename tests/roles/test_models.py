@@ -1,6 +1,7 @@
 """The matrix model: database constraints, immutable published versions, drafts, publishing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from roles.models import (
@@ -159,3 +160,53 @@ def test_the_scoring_loader_uses_four_queries_whatever_the_size(
     assert len(matrix.skills) == skills
     assert [role.rank for role in matrix.roles] == list(range(1, roles + 1))
     assert sum(len(role.requirements) for role in matrix.roles) == skills * roles
+
+
+def test_it_refuses_bulk_updates_and_deletes_of_published_versions():
+    version = make_ladder(skills=2, roles=1)
+    rows = MatrixVersion.objects.filter(pk=version.pk)
+    with pytest.raises(PublishedVersionError):
+        rows.update(scale=["a", "b", "c", "d"])
+    with pytest.raises(PublishedVersionError):
+        rows.delete()
+    version.refresh_from_db()
+    assert version.max_level == 5
+
+
+def test_an_instance_loaded_before_publishing_cannot_delete_the_published_version():
+    version = make_ladder(skills=2, roles=1, publish=False)
+    loaded_as_draft = MatrixVersion.objects.get(pk=version.pk)
+    version.publish()
+    with pytest.raises(PublishedVersionError):
+        loaded_as_draft.delete()
+    assert MatrixVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_it_refuses_bulk_created_content_in_a_published_version():
+    version = make_ladder(skills=2, roles=1)
+    with pytest.raises(PublishedVersionError):
+        Role.objects.bulk_create([Role(version=version, slug="extra", title="Extra", rank=9)])
+    with pytest.raises(PublishedVersionError):
+        Requirement.objects.bulk_create(
+            [Requirement(role=version.roles.get(), skill=version.skills.last(), level=1)]
+        )
+    assert version.roles.count() == 1
+
+
+@pytest.mark.parametrize(
+    "scale",
+    [
+        "abc",
+        {"0": "None"},
+        ["None", "Some", "More"],
+        ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
+        ["None", "Some", "Some", "All"],
+        ["None", "", "More", "All"],
+        ["None", 1, "More", "All"],
+    ],
+)
+def test_a_scale_is_four_to_eight_distinct_level_names(scale):
+    version = MatrixVersionFactory.build(scale=scale)
+    with pytest.raises(ValidationError) as error:
+        version.clean()
+    assert "scale" in error.value.message_dict
