@@ -21,6 +21,13 @@ class Ladder:
     def role(self, slug: str) -> Role | None:
         return next((role for role in self.roles if role.slug == slug), None)
 
+    @property
+    def rungs(self) -> list[tuple[Role, int]]:
+        """Each role with its rung number: ranks may skip (1, 2, 4), rungs count 1, 2, 3, as
+        on the ladder pages and the report."""
+        ranks = sorted({role.rank for role in self.roles})
+        return [(role, ranks.index(role.rank) + 1) for role in self.roles]
+
 
 def assessable_ladders() -> list[Ladder]:
     """Every track with a published version, with the roles of that version: two queries."""

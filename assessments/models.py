@@ -41,6 +41,10 @@ class Answer:
     evidence: str | None  # None keeps the stored note
 
 
+def _percent_answered(answered: int, total: int) -> int:
+    return round(100 * answered / total) if total else 100
+
+
 @dataclass(frozen=True)
 class StepProgress:
     """One questionnaire step (a category of the pinned version) and how much of it is done."""
@@ -55,7 +59,7 @@ class StepProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
+        return _percent_answered(self.answered, self.total)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
+        return _percent_answered(self.answered, self.total)
 
     @property
     def is_complete(self) -> bool:
@@ -169,7 +173,7 @@ class Assessment(models.Model):
     @property
     def percent_answered(self) -> int:
         """From the with_progress() annotations."""
-        return round(100 * self.answered_count / self.skill_count) if self.skill_count else 100
+        return _percent_answered(self.answered_count, self.skill_count)
 
     def progress(self) -> Progress:
         """Answered and total skills per step, in step order: one query."""
@@ -200,10 +204,6 @@ class Assessment(models.Model):
             .select_related("category")
             .order_by("category__position", "category_id", "position", "pk")
         )
-
-    def ratings_by_slug(self) -> dict[str, int]:
-        """The scoring engine's input: skill slug -> level."""
-        return dict(self.ratings.order_by().values_list("skill__slug", "level"))
 
     def stored_ratings(self) -> list[tuple[str, int, str]]:
         """Every stored answer as (skill slug, level, evidence), in no particular order: one

@@ -98,6 +98,14 @@ class Scored:
         """Skills of the pinned version without an answer (they count as 0)."""
         return len(self.matrix.skills) - len(self.ratings)
 
+    @cached_property
+    def _skill_order(self) -> dict[str, int]:
+        return {slug: position for position, slug in enumerate(self.skills)}
+
+    def requirements(self, role_score: RoleScore) -> list[MatrixRequirement]:
+        """The role's requirements in skill order."""
+        return sorted(role_score.role.requirements, key=lambda r: self._skill_order[r.skill])
+
 
 def load(assessment: Assessment) -> Scored:
     """Score an assessment on its pinned version: five queries whatever its size."""
@@ -160,11 +168,9 @@ def csv_rows(scored: Scored) -> Iterator[list[Any]]:
     yield list(CSV_COLUMNS)
     engine = scoring.report_data(scored.score)
     coverage = {role["slug"]: role["coverage"] for role in engine["roles"]}
-    skill_order = {slug: position for position, slug in enumerate(scored.skills)}
     for role_score in scored.score.roles:
         gaps = {gap.skill: gap for gap in role_score.gaps}
-        requirements = sorted(role_score.role.requirements, key=lambda r: skill_order[r.skill])
-        for requirement in requirements:
+        for requirement in scored.requirements(role_score):
             skill = scored.skills[requirement.skill]
             gap = gaps.get(requirement.skill)
             yield [
@@ -322,10 +328,6 @@ class Report:
         return self.scored.unanswered
 
     @property
-    def has_fork(self) -> bool:
-        return any(len(rung.roles) > 1 for rung in self.ladder)
-
-    @property
     def next_roles(self) -> tuple[LadderRole, ...]:
         return tuple(role for rung in self.ladder for role in rung.roles if role.is_next)
 
@@ -442,8 +444,7 @@ def role_detail(
         )
         for category in role_score.categories
     )
-    skill_order = {skill_slug: position for position, skill_slug in enumerate(scored.skills)}
-    requirements = sorted(role_score.role.requirements, key=lambda r: skill_order[r.skill])
+    requirements = scored.requirements(role_score)
     gaps = {gap.skill: gap for gap in role_score.gaps}
     least = _radar_importance(requirements)
     in_radar = [r.importance >= least for r in requirements]

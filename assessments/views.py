@@ -254,7 +254,8 @@ def _answer_error(
     *,
     status: int,
 ) -> HttpResponse:
-    context = {"assessment": assessment, "skill": skill, "error": message}
+    # 409: submitted, so trying again cannot help; the way on is the report.
+    context = {"assessment": assessment, "skill": skill, "error": message, "locked": status == 409}
     if _wants_fragment(request):
         return render(request, "assessments/step.html#save-status", context, status=status)
     return render(request, "assessments/answer_error.html", context, status=status)

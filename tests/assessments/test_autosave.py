@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
-from assessments.models import Rating
+from assessments.models import Assessment, AssessmentLocked, Rating
 from tests.assessments.conftest import HTMX, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
@@ -230,6 +231,29 @@ def test_it_refuses_answers_to_a_submitted_assessment(owner_client, submitted, h
 
     _assert_refused(response, 409, "has been submitted: its answers are locked")
     assert stored(submitted) == before
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+@pytest.mark.parametrize("race", [False, True], ids=["submitted", "submitted-meanwhile"])
+def test_a_locked_answer_points_to_the_report_not_to_a_retry(
+    owner_client, submitted, headers, race, monkeypatch
+):
+    skill = submitted.version.skills.first()
+    if race:
+        # Submitted between the view loading the assessment and the answer being written.
+        def submitted_meanwhile(self, answers, sequence):
+            raise AssessmentLocked
+
+        Assessment.objects.filter(pk=submitted.pk).update(status="draft", submitted_at=None)
+        monkeypatch.setattr(Assessment, "record_answers", submitted_meanwhile)
+
+    response = owner_client.post(rate_url(submitted, skill.slug), {"level": 5}, headers=headers)
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert f'href="{reverse("assessments:report", args=[submitted.pk])}"' in body
+    assert "Try again" not in body
+    assert "data-retry" not in body
 
 
 def test_it_needs_the_csrf_token(owner, assessment, skill):

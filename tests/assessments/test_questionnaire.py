@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
+from roles.models import Role
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
@@ -94,6 +95,21 @@ def test_choosing_a_track_with_htmx_returns_only_its_role_field(owner_client, la
     assert body.strip().startswith('<div class="field" id="target-role-field">')
     assert "<optgroup" not in body
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx-fragment"])
+def test_the_start_form_numbers_rungs_as_the_ladder_does_when_ranks_skip(owner_client, headers):
+    ladder = make_ladder(roles=3, publish=False)
+    Role.objects.filter(version=ladder, slug="role-3").update(rank=4)
+    ladder.publish()
+
+    body = owner_client.get(
+        reverse("assessments:new"), {"track": ladder.track.slug}, headers=headers
+    ).content.decode()
+
+    # Ranks 1, 2, 4 are the ladder's rungs 1, 2, 3 (as the ladder pages and the report say).
+    assert "Role 3 (rung 3)" in body
+    assert "rung 4" not in body
 
 
 def test_without_a_chosen_track_roles_are_grouped_by_track(owner_client, ladder):

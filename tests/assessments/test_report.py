@@ -13,7 +13,7 @@ from django.urls import reverse
 from assessments import reports
 from assessments.scoring import Matrix, MatrixCategory, MatrixRequirement, MatrixRole, MatrixSkill
 from assessments.scoring import score as score_ratings
-from roles.models import Role
+from roles.models import Category, Role, Skill
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import (
     publish_version_2,
@@ -159,6 +159,26 @@ def test_a_fork_shows_the_roles_of_one_rank_side_by_side(owner_client, owner):
     assert len(rungs) == 2
     assert "fork: 2 roles" in rungs[1]
     assert "Role 2" in rungs[1] and "Role 3" in rungs[1]
+
+
+def test_names_from_the_matrix_are_escaped_in_the_charts_and_tables(owner_client, owner):
+    # Names come from admins and imported files: the inline SVG must not run them as markup.
+    # Short enough that the radar keeps its labels whole.
+    attack = "<img src=x onerror=1>"
+    ladder = make_ladder(skills=6, roles=2, categories=3, publish=False)
+    Role.objects.filter(version=ladder).update(title=attack)
+    Category.objects.filter(version=ladder).update(name=attack)
+    Skill.objects.filter(version=ladder).update(name=attack)
+    ladder.publish()
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    answer_all(assessment, level=1)
+    assessment.submit()
+
+    body = owner_client.get(report_url(assessment)).content.decode()
+
+    assert '<svg class="radar-chart"' in body
+    assert attack not in body
+    assert "&lt;img src=x onerror=1&gt;" in body
 
 
 # --- Drafts ----------------------------------------------------------------------------------
