@@ -61,6 +61,17 @@ def test_the_report_reads_the_same_without_javascript(no_js_page, live_server):
 
     expect(no_js_page.locator("svg.radar-chart").first).to_be_visible()
     expect(no_js_page.get_by_text("Blocked by essential skills: ML pipelines")).to_be_visible()
+    # The print button needs JavaScript; the hint beside it stands in for it.
+    expect(no_js_page.get_by_role("button", name="Print / save as PDF")).to_be_hidden()
+    expect(no_js_page.get_by_text("use your browser's Print command")).to_be_visible()
+
+
+def test_the_print_button_opens_the_browsers_print_dialog(page, reported):
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")
+
+    page.get_by_role("button", name="Print / save as PDF").click()
+
+    assert page.evaluate("() => window.printed") is True
 
 
 def test_the_report_prints_to_a_pdf_of_the_whole_report(page, reported, artifacts):
