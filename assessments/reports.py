@@ -166,9 +166,8 @@ def _iso(moment: datetime | None) -> str | None:
 def csv_rows(scored: Scored) -> Iterator[list[Any]]:
     """report.csv: one row per role and skill it requires, ladder order then skill order."""
     yield list(CSV_COLUMNS)
-    engine = scoring.report_data(scored.score)
-    coverage = {role["slug"]: role["coverage"] for role in engine["roles"]}
     for role_score in scored.score.roles:
+        coverage = scoring.rounded(role_score.coverage_float)
         gaps = {gap.skill: gap for gap in role_score.gaps}
         for requirement in scored.requirements(role_score):
             skill = scored.skills[requirement.skill]
@@ -185,7 +184,7 @@ def csv_rows(scored: Scored) -> Iterator[list[Any]]:
                 gap.gap if gap else 0,
                 requirement.importance,
                 gap.priority if gap else 0,
-                coverage[role_score.slug],
+                coverage,
                 role_score.verdict,
             ]
 

@@ -232,7 +232,7 @@ def report_data(score: Score) -> dict[str, Any]:
         "path": [
             {
                 "role": role_score.slug,
-                "coverage": _rounded(role_score.coverage_float),
+                "coverage": rounded(role_score.coverage_float),
                 "verdict": role_score.verdict,
                 "gaps": [_gap_data(gap) for gap in role_score.gaps],
             }
@@ -258,7 +258,7 @@ def _role_data(role_score: RoleScore) -> dict[str, Any]:
         "slug": role_score.slug,
         "title": role_score.role.title,
         "rank": role_score.rank,
-        "coverage": _rounded(role_score.coverage_float),
+        "coverage": rounded(role_score.coverage_float),
         "verdict": role_score.verdict,
         "blocking": [gap.skill for gap in role_score.blocking],
         "gaps": [_gap_data(gap) for gap in role_score.gaps],
@@ -266,7 +266,7 @@ def _role_data(role_score: RoleScore) -> dict[str, Any]:
         "categories": [
             {
                 "category": category.category,
-                "coverage": _rounded(category.coverage_float),
+                "coverage": rounded(category.coverage_float),
                 "requirements": category.requirements,
                 "met": category.met,
             }
@@ -287,7 +287,8 @@ def _gap_data(gap: Gap) -> dict[str, Any]:
     }
 
 
-def _rounded(coverage: float) -> float:
+def rounded(coverage: float) -> float:
+    """Coverage as exports show it: a float rounded to 4 places (DESIGN.md)."""
     return round(coverage, 4)
 
 

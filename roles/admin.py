@@ -39,8 +39,8 @@ def _is_frozen(obj: object) -> bool:
     return version is not None and version.is_published
 
 
-class RefusesPublishedChanges:
-    """For admins of MatrixVersion and its content: published objects are view-only."""
+class ViewOnlyWhenPublished:
+    """Published objects (or, for inlines, the parent object) can be viewed, not changed."""
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and _is_frozen(obj):
@@ -51,6 +51,10 @@ class RefusesPublishedChanges:
         if obj is not None and _is_frozen(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class RefusesPublishedChanges(ViewOnlyWhenPublished):
+    """For admins of MatrixVersion and its content: published objects are view-only."""
 
     def _refused(self, request: HttpRequest, error: PublishedVersionError) -> HttpResponse:
         self.message_user(request, str(error), messages.ERROR)
@@ -77,23 +81,13 @@ class RefusesPublishedChanges:
             return self._refused(request, error)
 
 
-class FrozenWithParentInline:
+class FrozenWithParentInline(ViewOnlyWhenPublished):
     """Inlines are read-only when the parent object belongs to a published version."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and _is_frozen(obj):
             return False
         return super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        if obj is not None and _is_frozen(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        if obj is not None and _is_frozen(obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 def _draft_versions() -> QuerySet[MatrixVersion]:
