@@ -201,10 +201,11 @@ def test_a_draft_has_a_report_marked_draft_with_unanswered_skills_as_zero(owner_
 
 
 def test_a_submitted_report_has_no_draft_banner(owner_client, worked):
-    body = owner_client.get(report_url(worked)).content.decode()
+    body = text_of(owner_client.get(report_url(worked)).content.decode())
 
     assert "Draft — answers may still change." not in body
-    assert "submitted" in body
+    assert "are unanswered and count as 0" not in body
+    assert f"submitted {worked.submitted_at:%-d %B %Y}" in body
 
 
 # --- A newer version of the ladder -----------------------------------------------------------
