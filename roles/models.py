@@ -348,7 +348,7 @@ class VersionContentQuerySet(models.QuerySet):
     """Bulk writes bypass save(); refuse them on published content too."""
 
     def _published_in(self) -> bool:
-        field = "role__version__status" if self.model is Requirement else "version__status"
+        field = f"{self.model.VERSION_PATH}__status"
         return self.filter(**{field: MatrixVersion.Status.PUBLISHED}).exists()
 
     def update(self, **kwargs):
@@ -372,6 +372,9 @@ class VersionContentQuerySet(models.QuerySet):
 class VersionContent(models.Model):
     """Content that belongs to one matrix version and is frozen with it."""
 
+    # Where the owning version is, as a lookup path from this model.
+    VERSION_PATH = "version"
+
     objects = VersionContentQuerySet.as_manager()
 
     class Meta:
@@ -384,16 +387,14 @@ class VersionContent(models.Model):
         return self.version_id
 
     def _refuse_if_published(self) -> None:
-        version = MatrixVersion.objects.only("status", "number", "track__slug").select_related(
-            "track"
-        )
-        version = version.get(pk=self.owning_version().pk)
-        version.ensure_editable()
+        versions = MatrixVersion.objects.filter(pk=self.owning_version_id())
         if self.pk is not None:
             # Moving a row out of a published version is a change to that version too.
-            previous = type(self).objects.filter(pk=self.pk).first()
-            if previous is not None:
-                previous.owning_version().ensure_editable()
+            stored = type(self).objects.filter(pk=self.pk).values(self.VERSION_PATH)
+            versions = versions | MatrixVersion.objects.filter(pk__in=stored)
+        frozen = versions.published().select_related("track").first()
+        if frozen is not None:
+            frozen.ensure_editable()
 
     def save(self, *args, **kwargs) -> None:
         self._refuse_if_published()
@@ -524,6 +525,8 @@ class Role(VersionContent):
 
 
 class Requirement(VersionContent):
+    VERSION_PATH = "role__version"
+
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="requirements")
     level = models.PositiveSmallIntegerField(

@@ -70,6 +70,18 @@ def test_it_refuses_to_change_or_delete_a_published_version_itself():
     assert len(version.scale) == 6
 
 
+def test_it_refuses_to_move_content_out_of_a_published_version():
+    published = make_ladder(skills=2, roles=1)
+    draft = published.track.start_draft()
+    category = published.categories.get(slug="cat-0")
+    category.version = draft
+    category.slug = "moved"
+    with pytest.raises(PublishedVersionError):
+        category.save()
+    assert published.categories.filter(slug="cat-0").exists()
+    assert not draft.categories.filter(slug="moved").exists()
+
+
 def test_a_new_draft_starts_as_a_copy_of_the_current_version():
     published = make_ladder(skills=5, roles=3)
     draft = published.track.start_draft()
