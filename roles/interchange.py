@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
 import io
 import json
 import re
@@ -25,6 +24,16 @@ import yaml
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from roles.document import (
+    EMPTY_EXPERIENCE,
+    EMPTY_SALARY,
+    FOUR_PLACES,
+    MatrixDocument,
+    canonical_order,
+    decimal_text,
+    document_hash,
+    version_content,
+)
 from roles.models import (
     IMPORTANCE_NAMES,
     MAX_SCALE_LEVEL,
@@ -51,7 +60,6 @@ CSV_HEADER = (
 TOP_LEVEL_KEYS = ("track", "scale", "categories", "skills", "roles")
 DEFAULT_READY = Decimal("0.9000")
 DEFAULT_CLOSE = Decimal("0.7500")
-FOUR_PLACES = Decimal("0.0001")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 SLUG_MAX = Skill._meta.get_field("slug").max_length
@@ -66,7 +74,6 @@ EXPERIENCE_MAX = 80
 # Text longer than this is written folded (">-") in YAML so that files stay readable.
 FOLD_AT = 72
 
-MatrixDocument = dict[str, Any]
 Where = tuple[str | int, ...]
 
 
@@ -443,7 +450,7 @@ def validate_document(
     skill_slugs = None if skills is None else [s["slug"] for s in skills]
     roles = _validate_roles(problems, data.get("roles", MISSING), skill_slugs, top)
     problems.raise_if_any()
-    return _canonical_order(
+    return canonical_order(
         {"track": track, "scale": scale, "categories": categories, "skills": skills, "roles": roles}
     )
 
@@ -477,7 +484,7 @@ def _validate_track(problems: _Problems, value: Any) -> dict | None:
     if ready is not None and close is not None and close > ready:
         problems.add(
             (*where, "close_threshold"),
-            f"{_decimal_text(close)} is above ready_threshold {_decimal_text(ready)}",
+            f"{decimal_text(close)} is above ready_threshold {decimal_text(ready)}",
         )
     return {
         "slug": slug,
@@ -637,17 +644,6 @@ def _validate_roles(
     return None if items is None else roles
 
 
-EMPTY_SALARY = {
-    "min": None,
-    "max": None,
-    "average": None,
-    "currency": "",
-    "year": None,
-    "source": "",
-}
-EMPTY_EXPERIENCE = {"min": None, "max": None}
-
-
 def _validate_salary(problems: _Problems, value: Any, where: Where) -> dict:
     if value is MISSING or value is None:
         return dict(EMPTY_SALARY)
@@ -743,20 +739,6 @@ def _importance(problems: _Problems, value: Any, where: Where) -> int | None:
 
 def _importance_legend() -> str:
     return ", ".join(f"{k} {v.lower()}" for k, v in IMPORTANCE_NAMES.items())
-
-
-def _canonical_order(document: MatrixDocument) -> MatrixDocument:
-    """Skills grouped by category in category order and roles by rank, keeping the file's
-    order otherwise; requirements in skill order. Stored versions read back in this order."""
-    category_index = {c["slug"]: i for i, c in enumerate(document["categories"])}
-    document["skills"] = sorted(document["skills"], key=lambda s: category_index[s["category"]])
-    document["roles"] = sorted(document["roles"], key=lambda r: r["rank"])
-    skill_index = {s["slug"]: i for i, s in enumerate(document["skills"])}
-    for role in document["roles"]:
-        role["requires"] = dict(
-            sorted(role["requires"].items(), key=lambda item: skill_index[item[0]])
-        )
-    return document
 
 
 # ---------------------------------------------------------------------------------------------
@@ -858,7 +840,7 @@ def parse_csv(text: str, source: str, track_slug: str) -> MatrixDocument:
 
     for slug, update in updates.items():
         roles[slug].update(title=update["title"], rank=update["rank"], requires=update["requires"])
-    return _canonical_order(document)
+    return canonical_order(document)
 
 
 def _csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
@@ -896,106 +878,12 @@ def _csv_whole(
 
 def export_version(version: MatrixVersion) -> MatrixDocument:
     """The document of a stored version, in five queries whatever its size."""
-    track = version.track
-    categories = list(
-        version.categories.order_by("position", "pk").values("slug", "name", "description")
-    )
-    skills = list(
-        version.skills.order_by("category__position", "category_id", "position", "pk").values(
-            "pk", "slug", "name", "category__slug", "description", "levels"
-        )
-    )
-    roles = list(
-        version.roles.order_by("rank", "position", "pk").values("pk", *Role.CONTENT_FIELDS)
-    )
-    skill_index = {skill["pk"]: index for index, skill in enumerate(skills)}
-    requires: dict[int, list[tuple[int, str, list[int]]]] = {role["pk"]: [] for role in roles}
-    for role_id, skill_id, slug, level, importance in Requirement.objects.filter(
-        role__version=version
-    ).values_list("role_id", "skill_id", "skill__slug", "level", "importance"):
-        requires[role_id].append((skill_index[skill_id], slug, [level, importance]))
-    return {
-        "track": {
-            "slug": track.slug,
-            "name": track.name,
-            "description": track.description,
-            "ready_threshold": Decimal(version.ready_threshold).quantize(FOUR_PLACES),
-            "close_threshold": Decimal(version.close_threshold).quantize(FOUR_PLACES),
-        },
-        "scale": list(version.scale),
-        "categories": categories,
-        "skills": [
-            {
-                "slug": skill["slug"],
-                "name": skill["name"],
-                "category": skill["category__slug"],
-                "description": skill["description"],
-                "levels": _stored_levels(skill["levels"]),
-            }
-            for skill in skills
-        ],
-        "roles": [
-            {
-                "slug": role["slug"],
-                "title": role["title"],
-                "rank": role["rank"],
-                "summary": role["summary"],
-                "salary": {
-                    "min": role["salary_min"],
-                    "max": role["salary_max"],
-                    "average": role["salary_average"],
-                    "currency": role["salary_currency"],
-                    "year": role["salary_year"],
-                    "source": role["salary_source"],
-                },
-                "experience_years": {
-                    "min": role["experience_min"],
-                    "max": role["experience_max"],
-                },
-                "requires": {slug: pair for _, slug, pair in sorted(requires[role["pk"]])},
-            }
-            for role in roles
-        ],
-    }
-
-
-def _stored_levels(levels: dict) -> dict[int, str]:
-    statements = {
-        int(key): text
-        for key, text in (levels or {}).items()
-        if str(key).isdigit() and isinstance(text, str) and text
-    }
-    return dict(sorted(statements.items()))
-
-
-def _content(document: MatrixDocument) -> dict:
-    """What a version holds: everything but the track's identity, name and description."""
-    return {
-        "scale": document["scale"],
-        "ready_threshold": _decimal_text(document["track"]["ready_threshold"], places=4),
-        "close_threshold": _decimal_text(document["track"]["close_threshold"], places=4),
-        "categories": document["categories"],
-        "skills": document["skills"],
-        "roles": document["roles"],
-    }
-
-
-def document_hash(document: MatrixDocument) -> str:
-    canonical = json.dumps(
-        _content(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return version.to_document()
 
 
 def content_hash(version: MatrixVersion) -> str:
     """sha256 of the canonical JSON of the version's content (not the track's name)."""
     return document_hash(export_version(version))
-
-
-def _decimal_text(number: Decimal, *, places: int | None = None) -> str:
-    if places is not None:
-        return f"{number:.{places}f}"
-    return format(number.normalize(), "f")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1145,7 +1033,7 @@ def diff(old: MatrixDocument | None, new: MatrixDocument) -> MatrixDiff:
         before, after = old["track"][name], new["track"][name]
         if before != after:
             changes.append(
-                Change("~", "threshold", name, f"{_decimal_text(before)} -> {_decimal_text(after)}")
+                Change("~", "threshold", name, f"{decimal_text(before)} -> {decimal_text(after)}")
             )
     changes += _diff_entries("category", old["categories"], new["categories"], _category_changes)
     changes += _diff_entries("skill", old["skills"], new["skills"], _skill_changes)
@@ -1365,19 +1253,19 @@ def _import(document: MatrixDocument, *, publish: bool, dry_run: bool) -> Import
     draft = track.draft_version() if track else None
     current_document = export_version(current) if current else None
     draft_document = export_version(draft) if draft else None
-    content = _content(document)
+    content = version_content(document)
     notes: list[str] = []
 
-    if current_document is not None and _content(current_document) == content:
+    if current_document is not None and version_content(current_document) == content:
         outcome, target = UNCHANGED, current
         if draft is not None:
-            same = _content(draft_document) == content
+            same = version_content(draft_document) == content
             notes.append(
                 f"The draft v{draft.number} holds the same content."
                 if same
                 else f"The draft v{draft.number} differs from this file and was left as it is."
             )
-    elif draft_document is not None and _content(draft_document) == content:
+    elif draft_document is not None and version_content(draft_document) == content:
         outcome, target = (PUBLISHED_DRAFT if publish else UNCHANGED), draft
         if not publish:
             notes.append("It is a draft; import with --publish to publish it.")

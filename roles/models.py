@@ -9,9 +9,11 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from roles.document import MatrixDocument, build_document, document_hash
 
 MAX_SCALE_LEVEL = 7
 MIN_SCALE_LEVEL = 3
@@ -238,19 +240,38 @@ class MatrixVersion(models.Model):
 
     def publish(self) -> None:
         """Freeze this draft and make it the track's current version, atomically."""
-        from roles.interchange import content_hash
-
         with transaction.atomic():
             locked = MatrixVersion.objects.select_for_update().get(pk=self.pk)
             locked.ensure_editable()
             self.status = self.Status.PUBLISHED
             self.published_at = timezone.now()
-            self.content_hash = content_hash(self)
+            self.content_hash = document_hash(self.to_document())
             self._publishing = True
             try:
                 self.save(update_fields=["status", "published_at", "content_hash"])
             finally:
                 self._publishing = False
+
+    def to_document(self) -> MatrixDocument:
+        """This version's content as a matrix document (roles.document), in five queries
+        whatever its size."""
+        track = self.track
+        skills = self.skills.order_by("category__position", "category_id", "position", "pk")
+        return build_document(
+            track={"slug": track.slug, "name": track.name, "description": track.description},
+            scale=self.scale,
+            thresholds=(self.ready_threshold, self.close_threshold),
+            categories=self.categories.order_by("position", "pk").values(
+                "slug", "name", "description"
+            ),
+            skills=skills.values(
+                "pk", "slug", "name", "description", "levels", category_slug=F("category__slug")
+            ),
+            roles=self.roles.order_by("rank", "position", "pk").values("pk", *Role.CONTENT_FIELDS),
+            requirements=Requirement.objects.filter(role__version=self).values_list(
+                "role_id", "skill_id", "level", "importance"
+            ),
+        )
 
     def copy_as_draft(self) -> MatrixVersion:
         """A new draft of the same track holding a copy of this version's content."""
