@@ -19,6 +19,7 @@ from django.utils.timezone import localtime
 
 from assessments import scoring
 from assessments.models import Assessment
+from assessments.scored import scoring_matrix
 from assessments.scoring import (
     CLOSE,
     ESSENTIAL,
@@ -109,7 +110,7 @@ class Scored:
 
 def load(assessment: Assessment) -> Scored:
     """Score an assessment on its pinned version: five queries whatever its size."""
-    matrix = assessment.version.scoring_matrix()
+    matrix = scoring_matrix(assessment.version)
     order = {skill.slug: position for position, skill in enumerate(matrix.skills)}
     ratings = sorted(
         (rating for rating in assessment.stored_ratings() if rating[0] in order),

@@ -35,6 +35,7 @@ from assessments.models import (
     Rating,
     server_sequence,
 )
+from assessments.scored import scoring_matrix
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
@@ -304,7 +305,7 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
         "report": reports.build_report(
             scored,
             assessment.level_statements(),
-            newer=(newer, newer.scoring_matrix()) if newer else None,
+            newer=(newer, scoring_matrix(newer)) if newer else None,
         ),
     }
     return render(request, "assessments/report.html", context)
@@ -348,6 +349,6 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
         assessment__user=request.user, assessment__track=track
     ).levels_by_assessment()
     versions = {assessment.version_id: assessment.version for assessment in assessments}
-    matrices = {version_id: version.scoring_matrix() for version_id, version in versions.items()}
+    matrices = {version_id: scoring_matrix(version) for version_id, version in versions.items()}
     context = {"track": track, "history": reports.build_history(assessments, levels, matrices)}
     return render(request, "assessments/progress.html", context)

@@ -4,7 +4,6 @@ roles and requirements."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -322,47 +321,6 @@ class MatrixVersion(models.Model):
                 for req in Requirement.objects.filter(role__version=self)
             )
             return draft
-
-    def scoring_matrix(self):
-        """The scoring engine's input for this version, in four queries whatever its size."""
-        from assessments import scoring
-
-        categories = list(self.categories.order_by("position", "pk"))
-        skills = list(
-            self.skills.order_by("category__position", "category_id", "position", "pk").values(
-                "pk", "slug", "name", "category__slug"
-            )
-        )
-        roles = list(self.roles.order_by("rank", "position", "pk"))
-        requirements: dict[int, list] = {role.pk: [] for role in roles}
-        skill_slugs = {skill["pk"]: skill["slug"] for skill in skills}
-        for role_id, skill_id, level, importance in Requirement.objects.filter(
-            role__version=self
-        ).values_list("role_id", "skill_id", "level", "importance"):
-            requirements[role_id].append(
-                scoring.MatrixRequirement(
-                    skill=skill_slugs[skill_id], level=level, importance=importance
-                )
-            )
-        return scoring.Matrix(
-            scale=tuple(self.scale),
-            ready_threshold=Fraction(self.ready_threshold),
-            close_threshold=Fraction(self.close_threshold),
-            categories=tuple(scoring.MatrixCategory(slug=c.slug, name=c.name) for c in categories),
-            skills=tuple(
-                scoring.MatrixSkill(slug=s["slug"], name=s["name"], category=s["category__slug"])
-                for s in skills
-            ),
-            roles=tuple(
-                scoring.MatrixRole(
-                    slug=role.slug,
-                    title=role.title,
-                    rank=role.rank,
-                    requirements=tuple(requirements[role.pk]),
-                )
-                for role in roles
-            ),
-        )
 
 
 class VersionContentQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from django.test import Client
 
 from assessments import scoring
 from assessments.models import Assessment, Rating
+from assessments.scored import scoring_matrix
 from roles.models import MatrixVersion, Requirement, Skill, Track
 from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
@@ -171,7 +172,7 @@ def test_a_job_seeker_signs_up_answers_every_step_and_gets_a_summary(page):
     assert Rating.objects.filter(assessment=assessment).count() == total
 
     # The summary shows the rung these answers fit and the coverage of the target.
-    score = scoring.score(version.scoring_matrix(), chosen)
+    score = scoring.score(scoring_matrix(version), chosen)
     assert score.current_fit is not None
     expect(page.get_by_text(score.current_fit.role.title, exact=True).first).to_be_visible()
     target_percent = math.floor(score.role("senior-mlops-engineer").coverage * 100)

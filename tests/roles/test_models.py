@@ -161,19 +161,6 @@ def test_the_database_refuses_a_close_threshold_above_ready():
         MatrixVersionFactory(ready_threshold="0.7", close_threshold="0.8")
 
 
-@pytest.mark.parametrize(("skills", "roles"), [(10, 2), (150, 8)])
-def test_the_scoring_loader_uses_four_queries_whatever_the_size(
-    django_assert_num_queries, skills, roles
-):
-    version = make_ladder(skills=skills, roles=roles)
-    version = MatrixVersion.objects.get(pk=version.pk)
-    with django_assert_num_queries(4):
-        matrix = version.scoring_matrix()
-    assert len(matrix.skills) == skills
-    assert [role.rank for role in matrix.roles] == list(range(1, roles + 1))
-    assert sum(len(role.requirements) for role in matrix.roles) == skills * roles
-
-
 def test_it_refuses_bulk_updates_and_deletes_of_published_versions():
     version = make_ladder(skills=2, roles=1)
     rows = MatrixVersion.objects.filter(pk=version.pk)
