@@ -1,13 +1,20 @@
-"""Scores read from the database: a stored matrix version as the scoring engine's input.
+"""Scores read from the database: a stored matrix version as the scoring engine's input, an
+assessment scored on its pinned version (what the report, its exports and mentors read), and
+how the pages word the figures.
 
 The engine itself (`assessments.scoring`) is pure; this is where the ORM meets it, on the
 assessments side, so that the ladder app knows nothing of scoring."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from assessments import scoring
+from assessments.models import Assessment
+from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScore, Score
 from roles.models import MatrixVersion, Requirement
 
 
@@ -49,3 +56,66 @@ def scoring_matrix(version: MatrixVersion) -> scoring.Matrix:
             for role in roles
         ),
     )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An assessment, its pinned matrix, its stored answers and their score."""
+
+    assessment: Assessment
+    matrix: Matrix
+    ratings: tuple[tuple[str, int, str], ...]  # (skill slug, level, evidence), matrix order
+    score: Score
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        return {slug: level for slug, level, _ in self.ratings}
+
+    @cached_property
+    def skills(self) -> dict[str, MatrixSkill]:
+        return {skill.slug: skill for skill in self.matrix.skills}
+
+    @cached_property
+    def category_names(self) -> dict[str, str]:
+        return {category.slug: category.name for category in self.matrix.categories}
+
+    @property
+    def unanswered(self) -> int:
+        """Skills of the pinned version without an answer (they count as 0)."""
+        return len(self.matrix.skills) - len(self.ratings)
+
+    @cached_property
+    def _skill_order(self) -> dict[str, int]:
+        return {slug: position for position, slug in enumerate(self.skills)}
+
+    def requirements(self, role_score: RoleScore) -> list[MatrixRequirement]:
+        """The role's requirements in skill order."""
+        return sorted(role_score.role.requirements, key=lambda r: self._skill_order[r.skill])
+
+
+def score_assessment(assessment: Assessment) -> Scored:
+    """Score an assessment on its pinned version: five queries whatever its size."""
+    matrix = scoring_matrix(assessment.version)
+    order = {skill.slug: position for position, skill in enumerate(matrix.skills)}
+    ratings = sorted(
+        (rating for rating in assessment.stored_ratings() if rating[0] in order),
+        key=lambda rating: order[rating[0]],
+    )
+    score = scoring.score(matrix, {slug: level for slug, level, _ in ratings})
+    return Scored(assessment=assessment, matrix=matrix, ratings=tuple(ratings), score=score)
+
+
+# --- How figures read --------------------------------------------------------------------------
+
+
+def percent(coverage: Fraction) -> int:
+    """Whole percent, rounded down, so a role shown at 90 % really reaches a 90 % threshold."""
+    return math.floor(coverage * 100)
+
+
+def threshold_percent(threshold: Fraction) -> str:
+    return f"{float(threshold * 100):g}%"
+
+
+def level_label(matrix: Matrix, level: int) -> str:
+    return f"{level} · {matrix.scale[level]}"

@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from assessments import reports
+from assessments import exports, reports
 from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
+from assessments.history import build_history
 from assessments.models import (
     Assessment,
     AssessmentIncomplete,
@@ -35,7 +36,7 @@ from assessments.models import (
     Rating,
     server_sequence,
 )
-from assessments.scored import scoring_matrix
+from assessments.scored import score_assessment, scoring_matrix
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
@@ -298,7 +299,7 @@ def submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """The report: drafts too, marked as such, with unanswered skills counted as 0."""
     assessment = _get_own_assessment_or_404(request, assessment_id)
-    scored = reports.load(assessment)
+    scored = score_assessment(assessment)
     newer = assessment.newer_version()
     context = {
         "assessment": assessment,
@@ -316,9 +317,9 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
     assessment = _get_own_assessment_or_404(request, assessment_id)
     # Compact: indenting would switch json to its pure-Python encoder, twice as slow here.
-    response = JsonResponse(reports.report_json(reports.load(assessment)))
+    response = JsonResponse(exports.report_json(score_assessment(assessment)))
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=reports.export_filename(assessment, "json")
+        as_attachment=True, filename=exports.export_filename(assessment, "json")
     )
     return response
 
@@ -328,10 +329,10 @@ def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
 def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     assessment = _get_own_assessment_or_404(request, assessment_id)
     rows = io.StringIO()
-    csv.writer(rows).writerows(reports.csv_rows(reports.load(assessment)))
+    csv.writer(rows).writerows(exports.csv_rows(score_assessment(assessment)))
     response = HttpResponse(rows.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=reports.export_filename(assessment, "csv")
+        as_attachment=True, filename=exports.export_filename(assessment, "csv")
     )
     return response
 
@@ -350,5 +351,5 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
     ).levels_by_assessment()
     versions = {assessment.version_id: assessment.version for assessment in assessments}
     matrices = {version_id: scoring_matrix(version) for version_id, version in versions.items()}
-    context = {"track": track, "history": reports.build_history(assessments, levels, matrices)}
+    context = {"track": track, "history": build_history(assessments, levels, matrices)}
     return render(request, "assessments/progress.html", context)

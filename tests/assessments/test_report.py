@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from assessments import reports
+from assessments import charts, reports
 from assessments.scoring import Matrix, MatrixCategory, MatrixRequirement, MatrixRole, MatrixSkill
 from assessments.scoring import score as score_ratings
 from roles.models import Category, Role, Skill
@@ -242,7 +242,7 @@ def test_without_a_newer_version_there_is_no_comparison(owner_client, worked):
 
 
 def test_the_radar_puts_each_value_on_its_spoke():
-    chart = reports.radar(
+    chart = charts.radar(
         "chart",
         "title",
         "description",
@@ -258,7 +258,7 @@ def test_the_radar_puts_each_value_on_its_spoke():
 
 
 def test_the_radar_needs_three_spokes():
-    assert reports.radar("c", "t", "d", [("A", 1, 2), ("B", 1, 2)], maximum=5, rings=[]) is None
+    assert charts.radar("c", "t", "d", [("A", 1, 2), ("B", 1, 2)], maximum=5, rings=[]) is None
 
 
 def pure_matrix(roles: list[tuple[str, int, dict[str, tuple[int, int]]]]) -> Matrix:

@@ -1,0 +1,260 @@
+"""The geometry of the inline SVG charts: a radar (coverage or levels per spoke) and a line
+chart (coverage over time), laid out as plain numbers and point lists for the templates.
+
+Plain Python, free of Django: what goes in is labels and numbers, what comes out is where to
+draw them. The templates (report.html, progress.html) turn it into SVG; report.css styles it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# --- Radar chart -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RadarLabel:
+    x: float
+    y: float
+    anchor: str  # text-anchor
+    rotate: float  # degrees, about (x, y)
+    text: str
+
+
+@dataclass(frozen=True)
+class RadarRing:
+    points: str
+    label: str
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Radar:
+    """A radar chart laid out for inline SVG: polygons as `points` strings."""
+
+    id: str
+    title: str
+    description: str
+    width: float  # of the viewBox
+    height: float
+    center_x: float
+    center_y: float
+    rings: tuple[RadarRing, ...]
+    spokes: tuple[tuple[float, float], ...]  # outer end of each spoke
+    required: str
+    rated: str
+    dots: tuple[tuple[float, float], ...]
+    labels: tuple[RadarLabel, ...]
+
+
+RADAR_RADIUS = 150
+LABEL_CHARS = 22
+
+
+def radar(
+    chart_id: str,
+    title: str,
+    description: str,
+    axes: Sequence[tuple[str, float, float]],
+    *,
+    maximum: float,
+    rings: Sequence[tuple[float, str]],
+) -> Radar | None:
+    """Axes are (label, rated, required) on 0..maximum, drawn clockwise from the top. None
+    under three axes: two spokes make a line, not a shape (the table says it all)."""
+    count = len(axes)
+    if count < 3:
+        return None
+    # Many spokes: labels run along them, or neighbours would overlap.
+    radial = count > 8
+    # Room for the labels: all round when they run along the spokes, else mostly at the sides.
+    margin_x, margin_y = (175, 175) if radial else (170, 30)
+    center_x, center_y = RADAR_RADIUS + margin_x, RADAR_RADIUS + margin_y
+    angles = [2 * math.pi * i / count for i in range(count)]
+
+    def point(angle: float, value: float) -> tuple[float, float]:
+        distance = RADAR_RADIUS * value / maximum
+        return (
+            round(center_x + distance * math.sin(angle), 1),
+            round(center_y - distance * math.cos(angle), 1),
+        )
+
+    def polygon(values: Sequence[float]) -> str:
+        return " ".join(f"{x},{y}" for x, y in map(point, angles, values))
+
+    labels = []
+    for angle, (text, _, _) in zip(angles, axes, strict=True):
+        short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+        x, y = point(angle, maximum * (RADAR_RADIUS + 10) / RADAR_RADIUS)
+        sine, cosine = math.sin(angle), math.cos(angle)
+        if radial:
+            degrees = math.degrees(angle) - 90
+            right = sine > 1e-9 or (abs(sine) <= 1e-9 and cosine > 0)
+            labels.append(
+                RadarLabel(
+                    x=x,
+                    y=y,
+                    anchor="start" if right else "end",
+                    rotate=round(degrees if right else degrees + 180, 1),
+                    text=short,
+                )
+            )
+        else:
+            anchor = "start" if sine > 0.1 else "end" if sine < -0.1 else "middle"
+            # Top and bottom labels sit clear of the spoke's end.
+            y += -6 if cosine > 0.9 else 10 if cosine < -0.9 else 0
+            labels.append(RadarLabel(x=x, y=round(y, 1), anchor=anchor, rotate=0, text=short))
+    return Radar(
+        id=chart_id,
+        title=title,
+        description=description,
+        width=2 * center_x,
+        height=2 * center_y,
+        center_x=center_x,
+        center_y=center_y,
+        # Ring labels sit between the first two spokes, clear of the axis labels.
+        rings=tuple(
+            RadarRing(points=polygon([value] * count), label=label, label_x=x + 3, label_y=y - 3)
+            for value, label in rings
+            for x, y in [point(math.pi / count, value)]
+        ),
+        spokes=tuple(point(angle, maximum) for angle in angles),
+        required=polygon([required for _, _, required in axes]),
+        rated=polygon([rated for _, rated, _ in axes]),
+        dots=tuple(point(angle, rated) for angle, (_, rated, _) in zip(angles, axes, strict=True)),
+        labels=tuple(labels),
+    )
+
+
+# --- Line chart --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    title: str
+    index: int  # picks the colour and dash pattern
+    dash: str  # stroke-dasharray ("" for solid): lines differ by more than colour
+    segments: tuple[str, ...]  # polyline points; a role missing from a version breaks its line
+    dots: tuple[tuple[float, float, str], ...]  # x, y, what the point says
+    label_y: float
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    y_ticks: tuple[tuple[float, str], ...]
+    x_ticks: tuple[tuple[float, str], ...]
+    thresholds: tuple[tuple[float, str], ...]
+    lines: tuple[ChartLine, ...]
+
+    @property
+    def label_x(self) -> float:
+        return self.right + 10
+
+
+DASHES = ("", "8 4", "2 4", "12 4 2 4")
+SERIES_STYLES = 8  # .series-0 .. .series-7 in report.css
+LABEL_GAP = 15
+
+
+def line_chart(
+    dates: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    *,
+    thresholds: Sequence[tuple[int, str]] = (),
+) -> LineChart:
+    """Coverage percents (0..100) over assessments, one line per role, labelled at its end."""
+    width, height = 760.0, 320.0
+    left, right, top, bottom = 84.0, 570.0, 14.0, 270.0
+    count = len(dates)
+    step = (right - left) / (count - 1) if count > 1 else 0.0
+
+    def x_of(position: int) -> float:
+        return round(left + position * step if count > 1 else (left + right) / 2, 1)
+
+    def y_of(value: float) -> float:
+        return round(bottom - (bottom - top) * value / 100, 1)
+
+    # About one date label every 80 units, the last one always.
+    every = max(1, math.ceil(count / ((right - left) // 80 + 1)))
+    shown = [p for p in range(count) if p % every == 0 and (count - 1 - p >= every or p == 0)]
+    if count - 1 not in shown:
+        shown.append(count - 1)
+
+    lines = []
+    for index, (title, values) in enumerate(series):
+        segments, current, dots = [], [], []
+        for position, value in enumerate(values):
+            if value is None:
+                if current:
+                    segments.append(" ".join(current))
+                current = []
+                continue
+            x, y = x_of(position), y_of(value)
+            current.append(f"{x},{y}")
+            dots.append((x, y, f"{title}: {value}% on {dates[position]}"))
+        if current:
+            segments.append(" ".join(current))
+        if not dots:
+            continue
+        lines.append(
+            ChartLine(
+                title=title,
+                index=index % SERIES_STYLES,
+                dash=DASHES[index % len(DASHES)],
+                segments=tuple(segments),
+                dots=tuple(dots),
+                label_y=dots[-1][1],
+            )
+        )
+    return LineChart(
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        # Thresholds are labelled on the axis, in place of a tick too close to read beside them.
+        y_ticks=tuple(
+            (y_of(value), f"{value}%")
+            for value in (0, 25, 50, 75, 100)
+            if all(abs(value - threshold) >= 8 for threshold, _ in thresholds)
+        ),
+        x_ticks=tuple((x_of(position), dates[position]) for position in shown),
+        thresholds=tuple((y_of(value), f"{label} {value}%") for value, label in thresholds),
+        lines=_spread_labels(lines, top, bottom),
+    )
+
+
+def _spread_labels(lines: list[ChartLine], top: float, bottom: float) -> tuple[ChartLine, ...]:
+    """Move end labels apart so that none overlaps another, keeping their order."""
+    order = sorted(range(len(lines)), key=lambda i: lines[i].label_y)
+    placed: dict[int, float] = {}
+    previous = top - LABEL_GAP
+    for i in order:
+        placed[i] = max(lines[i].label_y, previous + LABEL_GAP)
+        previous = placed[i]
+    # Then back up from the bottom, so the stack stays inside the chart.
+    limit = bottom + 4
+    for i in reversed(order):
+        placed[i] = min(placed[i], limit)
+        limit = placed[i] - LABEL_GAP
+    return tuple(
+        ChartLine(
+            title=line.title,
+            index=line.index,
+            dash=line.dash,
+            segments=line.segments,
+            dots=line.dots,
+            label_y=round(placed[i], 1),
+        )
+        for i, line in enumerate(lines)
+    )
