@@ -1,0 +1,192 @@
+"""The geometry of the report's radar charts and the progress page's line chart: where each
+value lands, how it scales, where labels go and how they keep clear of each other. Plain
+numbers in and out: no database, no templates."""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+import pytest
+
+from assessments import charts
+from assessments.charts import LABEL_CHARS, LABEL_GAP, SERIES_STYLES, line_chart
+
+
+def radar(axes, *, maximum=1.0, rings=()):
+    return charts.radar("chart", "title", "description", axes, maximum=maximum, rings=rings)
+
+
+def points(polygon: str) -> list[tuple[float, float]]:
+    return [tuple(map(float, pair.split(","))) for pair in polygon.split()]
+
+
+# --- Radar -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_a_radar_needs_three_spokes(count):
+    assert radar([(f"S{i}", 1, 1) for i in range(count)]) is None
+
+
+def test_three_spokes_start_at_the_top_and_turn_clockwise():
+    chart = radar([("A", 1, 1), ("B", 1, 1), ("C", 1, 1)])
+
+    # Radius 150 around (320, 180); spokes 120 degrees apart.
+    assert (chart.center_x, chart.center_y) == (320, 180)
+    assert (chart.width, chart.height) == (640, 360)
+    assert chart.spokes == ((320.0, 30.0), (449.9, 255.0), (190.1, 255.0))
+    assert points(chart.required) == list(chart.spokes)
+
+
+def test_values_land_on_their_spoke_in_proportion_to_the_maximum():
+    chart = radar([("A", 4, 4), ("B", 2, 4), ("C", 0, 4), ("D", 1, 2)], maximum=4, rings=[(4, "4")])
+
+    assert points(chart.rated) == [(320.0, 30.0), (395.0, 180.0), (320.0, 180.0), (282.5, 180.0)]
+    assert points(chart.required) == [(320.0, 30.0), (470.0, 180.0), (320.0, 330.0), (245.0, 180.0)]
+    # A value of 0 sits at the centre; every rated value has its dot.
+    assert chart.dots == tuple(points(chart.rated))
+
+
+def test_rings_are_regular_and_labelled_between_the_first_two_spokes():
+    chart = radar(
+        [("A", 1, 1), ("B", 1, 1), ("C", 1, 1), ("D", 1, 1)], rings=[(0.5, "50%"), (1.0, "100%")]
+    )
+
+    half, full = chart.rings
+    assert points(half.points) == [(320.0, 105.0), (395.0, 180.0), (320.0, 255.0), (245.0, 180.0)]
+    assert points(full.points) == list(chart.spokes)
+    # Half-way between spoke A (up) and spoke B (right), 75 from the centre, nudged off the line.
+    assert (half.label, half.label_x, half.label_y) == ("50%", 376.0, 124.0)
+    assert full.label_x > half.label_x and full.label_y < half.label_y
+
+
+def test_few_spokes_are_labelled_level_beside_their_ends():
+    chart = radar([("Up", 1, 1), ("Right", 1, 1), ("Down", 1, 1), ("Left", 1, 1)])
+
+    labels = chart.labels
+    assert [label.anchor for label in labels] == ["middle", "start", "middle", "end"]
+    assert all(label.rotate == 0 for label in labels)
+    # 10 beyond the spoke's end; the top label above it, the bottom one below it.
+    assert (labels[0].x, labels[0].y) == (320.0, 14.0)
+    assert (labels[1].x, labels[1].y) == (480.0, 180.0)
+    assert (labels[2].x, labels[2].y) == (320.0, 350.0)
+    assert (labels[3].x, labels[3].y) == (160.0, 180.0)
+
+
+def test_many_spokes_are_labelled_along_them_reading_outwards():
+    count = 12
+    chart = radar([(f"Skill {i}", 1, 1) for i in range(count)])
+
+    # Room all round: the labels point outwards on every side.
+    assert (chart.center_x, chart.center_y) == (325, 325)
+    for index, label in enumerate(chart.labels):
+        spoke = 360 * index / count - 90
+        if index < count / 2:  # the right half, the top spoke included: read outwards
+            assert label.anchor == "start"
+            assert label.rotate == spoke
+        else:  # the left half is turned round so that it does not read upside down
+            assert label.anchor == "end"
+            assert (label.rotate - spoke) % 360 == 180
+
+
+def test_long_labels_are_shortened_with_an_ellipsis():
+    exact = "x" * LABEL_CHARS
+    long = "Machine learning frameworks and libraries"
+    chart = radar([(exact, 1, 1), (long, 1, 1), ("Short", 1, 1)])
+
+    assert chart.labels[0].text == exact
+    assert chart.labels[1].text == "Machine learning fram…"
+    assert len(chart.labels[1].text) <= LABEL_CHARS
+    assert chart.labels[2].text == "Short"
+
+
+# --- Line chart --------------------------------------------------------------------------------
+
+
+def test_a_single_assessment_is_a_point_in_the_middle():
+    chart = line_chart(["1 Mar 2025"], [("Junior", [50])])
+
+    (line,) = chart.lines
+    assert line.segments == ("327.0,142.0",)
+    assert line.dots == ((327.0, 142.0, "Junior: 50% on 1 Mar 2025"),)
+    assert chart.x_ticks == ((327.0, "1 Mar 2025"),)
+    assert line.label_y == 142.0
+
+
+def test_assessments_spread_from_left_to_right_and_coverage_scales_to_the_height():
+    chart = line_chart(["a", "b", "c"], [("Junior", [0, 50, 100])])
+
+    (line,) = chart.lines
+    assert (chart.left, chart.right, chart.top, chart.bottom) == (84.0, 570.0, 14.0, 270.0)
+    assert points(line.segments[0]) == [(84.0, 270.0), (327.0, 142.0), (570.0, 14.0)]
+    assert chart.x_ticks == ((84.0, "a"), (327.0, "b"), (570.0, "c"))
+    assert chart.label_x == 580.0
+
+
+def test_two_assessments_sit_at_either_end():
+    chart = line_chart(["a", "b"], [("Junior", [20, 40])])
+
+    assert [x for x, _ in chart.x_ticks] == [84.0, 570.0]
+
+
+def test_a_role_missing_from_a_version_breaks_its_line_and_an_absent_role_has_none():
+    chart = line_chart(
+        ["a", "b", "c", "d"],
+        [("Junior", [10, None, 30, 40]), ("Gone", [None, None, None, None]), ("Lead", [5] * 4)],
+    )
+
+    junior, lead = chart.lines
+    assert [len(points(segment)) for segment in junior.segments] == [1, 2]
+    assert len(junior.dots) == 3
+    # Styles follow the role's place in the ladder, not the lines drawn.
+    assert (junior.index, lead.index) == (0, 2)
+    assert lead.title == "Lead"
+
+
+def test_lines_differ_by_dash_as_well_as_colour_and_styles_repeat():
+    chart = line_chart(["a", "b"], [(f"Role {i}", [i, i]) for i in range(SERIES_STYLES + 1)])
+
+    assert [line.index for line in chart.lines] == [*range(SERIES_STYLES), 0]
+    dashes = [line.dash for line in chart.lines]
+    assert dashes[:4] == ["", "8 4", "2 4", "12 4 2 4"]
+    assert dashes[4:8] == dashes[:4]
+
+
+def test_end_labels_at_the_same_height_move_apart_in_order():
+    chart = line_chart(["a", "b"], [("A", [10, 50]), ("B", [20, 50]), ("C", [30, 50])])
+
+    assert [line.label_y for line in chart.lines] == [142.0, 157.0, 172.0]
+
+
+@pytest.mark.parametrize("end", [0, 100])
+def test_end_labels_stay_inside_the_chart_at_the_bottom_and_the_top(end):
+    chart = line_chart(["a", "b"], [(name, [50, end]) for name in "ABCD"])
+
+    placed = [line.label_y for line in chart.lines]
+    assert all(later - earlier >= LABEL_GAP for earlier, later in pairwise(placed))
+    assert chart.top <= placed[0] and placed[-1] <= chart.bottom + 4
+
+
+def test_end_labels_apart_already_stay_where_their_line_ends():
+    chart = line_chart(["a", "b"], [("A", [0, 10]), ("B", [0, 60]), ("C", [0, 95])])
+
+    assert [line.label_y for line in chart.lines] == [line.dots[-1][1] for line in chart.lines]
+
+
+def test_thresholds_are_marked_and_replace_ticks_too_close_to_read():
+    chart = line_chart(["a", "b"], [("A", [1, 2])], thresholds=[(90, "ready"), (75, "close")])
+
+    assert chart.thresholds == ((39.6, "ready 90%"), (78.0, "close 75%"))
+    assert [label for _, label in chart.y_ticks] == ["0%", "25%", "50%", "100%"]
+
+
+def test_many_dates_are_thinned_out_but_the_first_and_last_are_shown():
+    dates = [f"d{position}" for position in range(20)]
+    chart = line_chart(dates, [("A", list(range(20)))])
+
+    shown = [label for _, label in chart.x_ticks]
+    assert shown == ["d0", "d3", "d6", "d9", "d12", "d15", "d19"]
+    xs = [x for x, _ in chart.x_ticks]
+    assert min(later - earlier for earlier, later in pairwise(xs)) >= 60
+    assert math.isclose(xs[-1], chart.right)
