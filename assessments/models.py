@@ -181,7 +181,7 @@ class Assessment(models.Model):
         answered = Rating.objects.filter(assessment=self, skill__category=OuterRef("pk"))
         categories = (
             Category.objects.filter(version_id=self.version_id)
-            .order_by("position", "pk")
+            .in_matrix_order()
             .annotate(
                 skill_count=_count(skills, "category_id"),
                 answered_count=_count(answered, "skill__category_id"),
@@ -202,7 +202,7 @@ class Assessment(models.Model):
             Skill.objects.filter(version_id=self.version_id)
             .filter(~Exists(answered))
             .select_related("category")
-            .order_by("category__position", "category_id", "position", "pk")
+            .in_matrix_order()
         )
 
     def stored_ratings(self) -> list[tuple[str, int, str]]:

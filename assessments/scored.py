@@ -20,13 +20,9 @@ from roles.models import MatrixVersion, Requirement
 
 def scoring_matrix(version: MatrixVersion) -> scoring.Matrix:
     """The scoring engine's input for a version, in four queries whatever its size."""
-    categories = list(version.categories.order_by("position", "pk"))
-    skills = list(
-        version.skills.order_by("category__position", "category_id", "position", "pk").values(
-            "pk", "slug", "name", "category__slug"
-        )
-    )
-    roles = list(version.roles.order_by("rank", "position", "pk"))
+    categories = list(version.categories.in_matrix_order())
+    skills = list(version.skills.in_matrix_order().values("pk", "slug", "name", "category__slug"))
+    roles = list(version.roles.in_matrix_order())
     requirements: dict[int, list] = {role.pk: [] for role in roles}
     skill_slugs = {skill["pk"]: skill["slug"] for skill in skills}
     for role_id, skill_id, level, importance in Requirement.objects.filter(

@@ -255,18 +255,15 @@ class MatrixVersion(models.Model):
         """This version's content as a matrix document (roles.document), in five queries
         whatever its size."""
         track = self.track
-        skills = self.skills.order_by("category__position", "category_id", "position", "pk")
         return build_document(
             track={"slug": track.slug, "name": track.name, "description": track.description},
             scale=self.scale,
             thresholds=(self.ready_threshold, self.close_threshold),
-            categories=self.categories.order_by("position", "pk").values(
-                "slug", "name", "description"
-            ),
-            skills=skills.values(
+            categories=self.categories.in_matrix_order().values("slug", "name", "description"),
+            skills=self.skills.in_matrix_order().values(
                 "pk", "slug", "name", "description", "levels", category_slug=F("category__slug")
             ),
-            roles=self.roles.order_by("rank", "position", "pk").values("pk", *Role.CONTENT_FIELDS),
+            roles=self.roles.in_matrix_order().values("pk", *Role.CONTENT_FIELDS),
             requirements=Requirement.objects.filter(role__version=self).values_list(
                 "role_id", "skill_id", "level", "importance"
             ),
@@ -325,6 +322,11 @@ class MatrixVersion(models.Model):
 
 class VersionContentQuerySet(models.QuerySet):
     """Bulk writes bypass save(); refuse them on published content too."""
+
+    def in_matrix_order(self) -> VersionContentQuerySet:
+        """Categories and skills in questionnaire order, roles by rank: the order of the
+        questionnaire, the pages and the interchange files (docs/interchange.md)."""
+        return self.order_by(*self.model.MATRIX_ORDER)
 
     def _published_in(self) -> bool:
         field = f"{self.model.VERSION_PATH}__status"
@@ -385,6 +387,8 @@ class VersionContent(models.Model):
 
 
 class Category(VersionContent):
+    MATRIX_ORDER = ("position", "pk")
+
     version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="categories")
     slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
     name = models.CharField(max_length=200)
@@ -403,6 +407,8 @@ class Category(VersionContent):
 
 
 class Skill(VersionContent):
+    MATRIX_ORDER = ("category__position", "category_id", "position", "pk")
+
     version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="skills")
     category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="skills")
     slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
@@ -439,6 +445,7 @@ class Skill(VersionContent):
 
 
 class Role(VersionContent):
+    MATRIX_ORDER = ("rank", "position", "pk")
     CONTENT_FIELDS = (
         "slug",
         "title",

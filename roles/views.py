@@ -114,8 +114,8 @@ def track_detail(request: HttpRequest, track_slug: str) -> HttpResponse:
     roles = version.roles.annotate(
         requirement_count=Count("requirements"),
         essential_count=Count("requirements", filter=Q(requirements__importance=ESSENTIAL)),
-    ).order_by("rank", "position", "pk")
-    categories = version.categories.annotate(skill_count=Count("skills")).order_by("position", "pk")
+    ).in_matrix_order()
+    categories = version.categories.annotate(skill_count=Count("skills")).in_matrix_order()
     rungs = _rungs(roles)
     context = {
         "track": version.track,
@@ -131,7 +131,7 @@ def track_detail(request: HttpRequest, track_slug: str) -> HttpResponse:
 @require_GET
 def role_detail(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResponse:
     version = _get_version_or_404(track_slug)
-    roles = list(version.roles.order_by("rank", "position", "pk"))
+    roles = list(version.roles.in_matrix_order())
     role = next((candidate for candidate in roles if candidate.slug == role_slug), None)
     if role is None:
         raise Http404("No such role on this ladder.")
