@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -188,6 +188,23 @@ def list_of(problems: Problems, value: Any, where: Where, *, what: str) -> list 
     if not value:
         problems.add(where, f"must list at least one of the {what}")
     return value
+
+
+def slugged_entries(
+    problems: Problems, items: list | None, kind: str, *, required=(), optional=()
+) -> Iterator[tuple[Where, dict, Callable[..., Any], str | None]]:
+    """The entries of a list of categories, skills or roles (`kind`) that are mappings, each as
+    (where, entry, field, slug): `field` checks the entry's values at their place (fields()),
+    and `slug` is the entry's checked slug, reported when another entry had it first."""
+    seen: dict[str, Where] = {}
+    for index, entry in enumerate(items or ()):
+        where: Where = (kind, index)
+        if not mapping(problems, entry, where, required=required, optional=optional):
+            continue
+        field = fields(problems, entry, where)
+        checked = field("slug", slug)
+        unique(problems, seen, checked, (*where, "slug"))
+        yield where, entry, field, checked
 
 
 def fields(problems: Problems, entry: dict, where: Where):

@@ -129,23 +129,17 @@ def _validate_categories(problems: Problems, value: Any) -> list[dict] | None:
     if value is MISSING:
         return None
     items = checks.list_of(problems, value, ("categories",), what="categories")
-    categories = []
-    seen: dict[str, Where] = {}
-    for index, item in enumerate(items or ()):
-        where: Where = ("categories", index)
-        if checks.mapping(
-            problems, item, where, required=("slug", "name"), optional=("description",)
-        ):
-            field = checks.fields(problems, item, where)
-            slug = field("slug", checks.slug)
-            checks.unique(problems, seen, slug, (*where, "slug"))
-            categories.append(
-                {
-                    "slug": slug or checks.raw_text(item.get("slug")),
-                    "name": field("name", checks.text, max_length=NAME_MAX),
-                    "description": field("description", checks.text, required=False),
-                }
-            )
+    entries = checks.slugged_entries(
+        problems, items, "categories", required=("slug", "name"), optional=("description",)
+    )
+    categories = [
+        {
+            "slug": slug or checks.raw_text(item.get("slug")),
+            "name": field("name", checks.text, max_length=NAME_MAX),
+            "description": field("description", checks.text, required=False),
+        }
+        for _, item, field, slug in entries
+    ]
     return None if items is None else categories
 
 
@@ -156,15 +150,10 @@ def _validate_skills(
         return None
     items = checks.list_of(problems, value, ("skills",), what="skills")
     skills = []
-    seen: dict[str, Where] = {}
     required, optional = ("slug", "name", "category"), ("description", "levels")
-    for index, item in enumerate(items or ()):
-        where: Where = ("skills", index)
-        if not checks.mapping(problems, item, where, required=required, optional=optional):
-            continue
-        field = checks.fields(problems, item, where)
-        slug = field("slug", checks.slug)
-        checks.unique(problems, seen, slug, (*where, "slug"))
+    for where, item, field, slug in checks.slugged_entries(
+        problems, items, "skills", required=required, optional=optional
+    ):
         category = field("category", checks.text)
         if category is not None and category_slugs is not None and category not in category_slugs:
             problems.add(
@@ -219,16 +208,11 @@ def _validate_roles(
         return None
     items = checks.list_of(problems, value, ("roles",), what="roles")
     roles = []
-    seen: dict[str, Where] = {}
     required = ("slug", "title", "rank")
     optional = ("summary", "salary", "experience_years", "requires")
-    for index, item in enumerate(items or ()):
-        where: Where = ("roles", index)
-        if not checks.mapping(problems, item, where, required=required, optional=optional):
-            continue
-        field = checks.fields(problems, item, where)
-        slug = field("slug", checks.slug)
-        checks.unique(problems, seen, slug, (*where, "slug"))
+    for _, _, field, slug in checks.slugged_entries(
+        problems, items, "roles", required=required, optional=optional
+    ):
         roles.append(
             {
                 "slug": slug,
