@@ -1,8 +1,9 @@
 """Score a person's skill levels against every role of a career ladder.
 
-Pure computation (stdlib only: no Django, no I/O). A loader turns a matrix version into a
-`Matrix`; `score()` returns a `Score`; `report_data()` turns it into the scoring part of
-report.json. The formula is the contract of DESIGN.md "Scoring", explained in docs/scoring.md.
+Pure computation (stdlib only: no Django, no I/O). `assessments.scored` turns a stored matrix
+version into a `Matrix`; `score()` returns a `Score`; `report_data()` turns it into the scoring
+part of report.json. The formula is the contract of DESIGN.md "Scoring", explained in
+docs/scoring.md.
 """
 
 from __future__ import annotations
