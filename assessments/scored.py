@@ -18,7 +18,7 @@ from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScor
 from roles.models import MatrixVersion, Requirement
 
 
-def scoring_matrix(version: MatrixVersion) -> scoring.Matrix:
+def scoring_matrix(version: MatrixVersion) -> Matrix:
     """The scoring engine's input for a version, in four queries whatever its size."""
     categories = list(version.categories.in_matrix_order())
     skills = list(version.skills.in_matrix_order().values("pk", "slug", "name", "category__slug"))
