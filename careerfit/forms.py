@@ -2,8 +2,11 @@
 
 from axes.utils import reset as reset_login_failures
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.http import HttpRequest
+
+from careerfit.throttling import confirm_password
 
 
 class SignupForm(UserCreationForm):
@@ -33,6 +36,22 @@ class ResetPasswordForm(SetPasswordForm):
         return user
 
 
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked like a log-in, so guessing it here is throttled too."""
+
+    def __init__(self, user: User, *args, request: HttpRequest, **kwargs) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not confirm_password(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -41,12 +60,13 @@ class DeleteAccountForm(forms.Form):
         help_text="To confirm it is you.",
     )
 
-    def __init__(self, user: User, *args, **kwargs) -> None:
+    def __init__(self, user: User, *args, request: HttpRequest, **kwargs) -> None:
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not confirm_password(self.request, self.user, password):
             raise forms.ValidationError("That is not your password.", code="password_incorrect")
         return password

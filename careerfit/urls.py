@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from careerfit import views
-from careerfit.forms import ResetPasswordForm
+from careerfit.forms import ResetPasswordForm, ThrottledPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/export.json", views.account_export, name="account_export"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
+    path(
+        "accounts/password_change/",
+        views.PasswordChangeView.as_view(form_class=ThrottledPasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(form_class=ResetPasswordForm),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import DatabaseError, connection
@@ -73,7 +74,8 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = DeleteAccountForm(user, request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = DeleteAccountForm(user, data, request=request)
     if form.is_bound and form.is_valid():
         user.delete()  # assessments and their ratings go with it (on_delete=CASCADE)
         logout(request)
@@ -85,6 +87,13 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         "registration/account_delete.html",
         {"form": form, "assessment_count": assessment_count},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the request handed to the form so that it can throttle the check."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def _account_data(user: User) -> dict[str, Any]:

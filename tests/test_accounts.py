@@ -282,6 +282,91 @@ def test_successful_login_resets_the_failure_count(client, owner):
     assert log_in(client, "owner").status_code == 302
 
 
+# Behind a reverse proxy: every request comes from the proxy's address, the client's is the
+# one the proxy appended to X-Forwarded-For.
+
+PROXY = "10.0.0.2"
+
+
+def log_in_through_proxy(client: Client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.PROXY_COUNT = 1  # as documented for one nginx in front
+
+
+def test_behind_a_proxy_a_lock_holds_only_for_the_client_that_failed(behind_one_proxy, owner):
+    attacker, victim = Client(), Client()
+    for _ in range(5):
+        log_in_through_proxy(attacker, "owner", WRONG_PASSWORD, "203.0.113.9")
+
+    assert log_in_through_proxy(attacker, "owner", PASSWORD, "203.0.113.9").status_code == 429
+    response = log_in_through_proxy(victim, "owner", PASSWORD, "198.51.100.20")
+    assert response.status_code == 302
+    assert is_logged_in(victim)
+
+
+def test_behind_a_proxy_a_forged_forwarded_address_neither_frees_nor_frames(
+    behind_one_proxy, owner
+):
+    attacker, victim = Client(), Client()
+    # The attacker writes the victim's address first; the proxy appends the attacker's own.
+    for _ in range(5):
+        log_in_through_proxy(attacker, "owner", WRONG_PASSWORD, "198.51.100.20, 203.0.113.9")
+
+    forged = log_in_through_proxy(attacker, "owner", PASSWORD, "198.51.100.77, 203.0.113.9")
+    assert forged.status_code == 429
+    assert log_in_through_proxy(victim, "owner", PASSWORD, "198.51.100.20").status_code == 302
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(owner):
+    client = Client()
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": "owner", "password": WRONG_PASSWORD},
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+
+    response = client.post(
+        "/accounts/login/",
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
+
+
+# Password spraying: one password tried against many usernames from one address.
+
+
+def test_one_address_failing_across_many_usernames_is_locked(client, owner):
+    codes = [log_in(client, f"someone{n}", WRONG_PASSWORD).status_code for n in range(20)]
+
+    assert codes == [200] * 19 + [429]
+    assert log_in(client, "owner").status_code == 429
+    assert log_in(Client(), "owner", ip="198.51.100.20").status_code == 302
+
+
+def test_a_spraying_count_survives_a_log_in_to_ones_own_account(client, owner, stranger):
+    for n in range(19):
+        log_in(client, f"someone{n}", WRONG_PASSWORD)
+    assert log_in(client, "stranger").status_code == 302
+    client.post("/accounts/logout/")
+
+    # The twentieth failure from this address locks it, as if no log-in had come between.
+    assert log_in(client, "someone-else", WRONG_PASSWORD).status_code == 429
+    assert log_in(client, "stranger").status_code == 429
+
+
 def test_password_reset_lifts_the_lock(client, owner, mailoutbox):
     fail_logins(client, "owner", 5)
 
@@ -320,6 +405,36 @@ def test_password_change_needs_the_old_password(owner_client, owner):
     assert error_codes(response, "old_password") == {"password_incorrect"}
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)
+
+
+def change_password(client: Client, old_password: str):
+    return client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+
+def test_password_change_is_throttled_like_a_log_in(owner_client, owner):
+    codes = [change_password(owner_client, WRONG_PASSWORD).status_code for _ in range(5)]
+
+    locked = change_password(owner_client, PASSWORD)
+
+    assert codes == [200, 200, 200, 200, 429]
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+
+def test_password_change_failures_count_towards_the_log_in_lock(owner_client, owner, client):
+    for _ in range(5):
+        change_password(owner_client, WRONG_PASSWORD)
+
+    assert log_in(client, "owner").status_code == 429
 
 
 def test_password_change_applies_the_password_validators(owner_client, owner):
@@ -565,6 +680,21 @@ def test_delete_with_a_wrong_password_deletes_nothing(owner_client, owner, asses
     assert Assessment.objects.count() == 1
     assert Rating.objects.count() == 1
     assert is_logged_in(owner_client)
+
+
+def test_delete_is_throttled_like_a_log_in(owner_client, owner, assessment):
+    codes = [
+        owner_client.post("/accounts/delete/", {"password": WRONG_PASSWORD}).status_code
+        for _ in range(10)
+    ]
+
+    response = owner_client.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert codes[:4] == [200, 200, 200, 200]
+    assert set(codes[4:]) == {429}
+    assert response.status_code == 429
+    assert User.objects.filter(username="owner").exists()
+    assert Assessment.objects.count() == 1
 
 
 def test_delete_needs_login(client, assessment):
