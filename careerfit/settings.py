@@ -1,6 +1,7 @@
 """CareerFit settings: one module, configured through environment variables (see
 docs/deployment.md for the list)."""
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -21,18 +22,12 @@ SERVING = env_bool("CAREERFIT_SERVING", default=False) or sys.argv[1:2] == ["run
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG:
-        SECRET_KEY = "insecure-local-development-key"
-    elif SERVING:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY to a long random string "
-            "(or DEBUG=1 for local development only)."
-        )
-    else:
-        # Throwaway: nothing signed with it outlives the command.
-        SECRET_KEY = secrets.token_urlsafe(50)
+    # Without DEBUG, a throwaway: nothing signed with it outlives a command that serves
+    # nothing, and serving refuses to start without a real key (at the end of this module).
+    SECRET_KEY = "insecure-local-development-key" if DEBUG else secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+ALLOWED_HOSTS_SET = "ALLOWED_HOSTS" in os.environ
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -45,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "csp",
     "careerfit",
     "roles",
     "assessments",
@@ -52,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "careerfit.middleware.private_pages_not_cached",
 ]
 
 ROOT_URLCONF = "careerfit.urls"
@@ -123,19 +122,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:list"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lock a username + IP pair after repeated failures; the lock lifts after the cool-off, so an
-# attacker cannot keep a real user out for good.
+# Lock a username at one address after repeated failures, and a whole address after many
+# failures across usernames (one password sprayed over many accounts); the lock lifts after
+# the cool-off, so an attacker cannot keep a real user out for good. The log-in form, the
+# password change form and the delete-account form all count (careerfit.throttling).
+AXES_HANDLER = "careerfit.throttling.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For;
-# without this every user would share the proxy's address and one lock.
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Behind PROXY_COUNT reverse proxies, each appending to X-Forwarded-For, the client's address
+# is the PROXY_COUNT-th from the right (careerfit.proxy); without a proxy, REMOTE_ADDR. The
+# proxy is also trusted to say whether the client used HTTPS, and nothing else is: without a
+# proxy, a client could claim HTTPS with the header itself.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "careerfit.proxy.client_ip"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -158,6 +164,8 @@ STORAGES = {
     },
 }
 
+# Without EMAIL_HOST, mail is printed to the console: fine for development, never for
+# production, where it would print password-reset links to the logs (serving refuses below).
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -168,13 +176,62 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareerFit <noreply@localhost>")
+# Mail leaves on a background thread of the app process (careerfit.mail), so no request waits
+# for the mail server and a password reset takes as long for a known address as an unknown
+# one. In development it is sent at once, in the request.
+EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", default=not DEBUG)
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks come over plain HTTP from the proxy or the orchestrator.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Every page: scripts, styles, images and requests from this site only; no inline code, no
+# eval (htmx is configured with allowEval false in base.html), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the site never uses, denied to it and to anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -184,3 +241,30 @@ LOGGING = {
     # django-axes reports every successful login at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Production (serving with DEBUG off) refuses to start without the settings that matter,
+# naming every one that is missing.
+if SERVING and not DEBUG:
+    _missing = [
+        problem
+        for problem, missing in (
+            (
+                "SECRET_KEY is not set. Set SECRET_KEY to a long random string "
+                "(or DEBUG=1 for local development only).",
+                not env_str("SECRET_KEY"),
+            ),
+            (
+                "ALLOWED_HOSTS is not set. Set it to the host names the site answers to, "
+                "comma-separated.",
+                not ALLOWED_HOSTS_SET or not ALLOWED_HOSTS,
+            ),
+            (
+                "EMAIL_HOST is not set. Set EMAIL_HOST (and EMAIL_HOST_USER/PASSWORD) so that "
+                "password-reset and sign-up mail is sent, not printed to the logs.",
+                not EMAIL_HOST,
+            ),
+        )
+        if missing
+    ]
+    if _missing:
+        raise ImproperlyConfigured(" ".join(_missing))

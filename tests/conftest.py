@@ -16,6 +16,12 @@ def _test_settings():
     }
     # Tests log in often; the real hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the live server speak plain HTTP; tests/test_headers.py checks
+    # the redirect to HTTPS and the headers of secure requests.
+    settings.SECURE_SSL_REDIRECT = False
+    # Mail is sent in the request, so each test sees it in mail.outbox at once;
+    # tests/test_mail.py checks the background path.
+    settings.EMAIL_IN_BACKGROUND = False
 
 
 @pytest.fixture
