@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from django import forms
 
-from assessments.models import EVIDENCE_MAX_LENGTH, MAX_SEQUENCE, Answer
+from assessments.models import (
+    EVIDENCE_MAX_LENGTH,
+    MAX_SEQUENCE,
+    SEQUENCE_LEEWAY,
+    Answer,
+    server_sequence,
+)
 from roles.models import Role, Skill, Track
 
 
@@ -118,6 +124,17 @@ class RatingForm(forms.Form):
             f"Keep the evidence to {EVIDENCE_MAX_LENGTH} characters (this one has %(show_value)d)."
         )
         self.fields["seq"].error_messages["invalid"] = "The answer counter must be a whole number."
+
+    def clean_seq(self) -> int | None:
+        # The browser numbers answers on the server's clock (questionnaire.js); a number from
+        # the future would make every later answer look older and never be stored.
+        seq = self.cleaned_data["seq"]
+        if seq is not None and seq > server_sequence() + SEQUENCE_LEEWAY:
+            raise forms.ValidationError(
+                "This answer is numbered ahead of the server clock. Reload the page and "
+                "answer again."
+            )
+        return seq
 
     def clean(self) -> dict:
         cleaned = super().clean()

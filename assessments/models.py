@@ -18,6 +18,9 @@ from roles.models import MAX_SCALE_LEVEL, Category, MatrixVersion, Role, Skill, 
 EVIDENCE_MAX_LENGTH = 1000
 # Answer sequences are positive 64-bit integers (PositiveBigIntegerField).
 MAX_SEQUENCE = 2**63 - 1
+# How far ahead of the server's clock a browser's answer number may be (clocks of two app
+# servers differ a little); one further ahead would outrank every later answer to its skill.
+SEQUENCE_LEEWAY = 60 * 1_000_000
 
 
 def server_sequence() -> int:

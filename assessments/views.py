@@ -145,10 +145,18 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
         if all([form.is_valid() for _, form in rows]):
             answers = [answer for _, form in rows if (answer := form.answer()) is not None]
             try:
-                assessment.record_answers(answers, sequence=server_sequence())
+                written = assessment.record_answers(answers, sequence=server_sequence())
             except AssessmentLocked:
                 return _locked(request, assessment)
-            messages.success(request, f"Saved your answers on {current.category.name}.")
+            if written < len(answers):
+                messages.warning(
+                    request,
+                    f"Saved your answers on {current.category.name}, except "
+                    f"{len(answers) - written} changed meanwhile in another tab or window: "
+                    "those newer answers were kept.",
+                )
+            else:
+                messages.success(request, f"Saved your answers on {current.category.name}.")
             following = progress.after(category_slug)
             if following is None:
                 return HttpResponseSeeOther(reverse("assessments:submit", args=[assessment.pk]))

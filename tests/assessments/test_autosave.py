@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, AssessmentLocked, Rating
+from assessments.models import Assessment, AssessmentLocked, Rating, server_sequence
 from tests.assessments.conftest import HTMX, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
@@ -305,3 +305,50 @@ def test_the_step_page_wires_each_skill_for_autosave(owner_client, assessment, s
     assert "js/questionnaire.js" in body
     assert "hx-on" not in body
     assert "js:" not in body
+
+
+# Answer numbers are the server's clock as the page knows it: one from the future would
+# outrank every later answer to its skill.
+
+
+def test_it_refuses_an_answer_numbered_far_ahead_of_the_server_clock(
+    owner_client, assessment, skill
+):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 1, "seq": 5}, headers=HTMX)
+
+    response = owner_client.post(url, {"level": 5, "seq": 2**63 - 1}, headers=HTMX)
+
+    _assert_refused(response, 400, "numbered ahead of the server clock")
+    assert stored(assessment)[skill.slug][:2] == (1, "")
+
+
+def test_a_refused_future_number_leaves_later_answers_free_to_save(owner_client, assessment, skill):
+    url = rate_url(assessment, skill.slug)
+    owner_client.post(url, {"level": 5, "seq": 2**63 - 1}, headers=HTMX)
+
+    later = owner_client.post(url, {"level": 2}, headers=HTMX)
+    step_save = owner_client.post(
+        step_url(assessment, skill.category.slug), {f"{skill.slug}-level": 3}
+    )
+
+    assert "Saved: 2 Working" in later.content.decode()
+    assert step_save.status_code == 303
+    assert stored(assessment)[skill.slug][:2] == (3, "")
+
+
+def test_the_step_form_says_which_answers_a_newer_one_kept(owner_client, assessment, skill):
+    # A newer answer from another tab, numbered by a clock a few seconds ahead (allowed).
+    ahead = server_sequence() + 5_000_000
+    owner_client.post(rate_url(assessment, skill.slug), {"level": 4, "seq": ahead}, headers=HTMX)
+
+    response = owner_client.post(
+        step_url(assessment, skill.category.slug), {f"{skill.slug}-level": 1}, follow=True
+    )
+
+    notices = [str(message) for message in response.context["messages"]]
+    assert any("except 1 changed meanwhile in another tab" in notice for notice in notices)
+    assert not any(
+        notice.startswith("Saved your answers on") and "except" not in notice for notice in notices
+    )
+    assert stored(assessment)[skill.slug][:2] == (4, "")
