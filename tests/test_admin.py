@@ -1,0 +1,71 @@
+"""The user admin never shows what a user's assessments hold."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from tests.factories import AssessmentFactory, RatingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deleting_staff_client(db) -> Client:
+    """Staff allowed to view and delete users, and nothing else."""
+    staff = UserFactory(username="helpdesk", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="auth", codename__in=["view_user", "delete_user"]
+        )
+    )
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def rated_owner(owner, ladder):
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    skill = ladder.skills.get(slug="skill-0")
+    RatingFactory(assessment=assessment, skill=skill, level=3, evidence="Secret evidence")
+    return owner
+
+
+def assert_shows_no_private_data(content: str) -> None:
+    assert "Skill 0" not in content
+    assert "= 3" not in content
+    assert "Secret evidence" not in content
+    assert "Rating:" not in content
+    assert "Assessment:" not in content
+
+
+def test_the_delete_page_counts_a_users_assessments_without_showing_them(
+    deleting_staff_client, rated_owner
+):
+    response = deleting_staff_client.get(f"/admin/auth/user/{rated_owner.pk}/delete/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert_shows_no_private_data(content)
+    assert "Their private data: 1 assessment, 1 rating (not shown)" in content
+    assert "owner" in content
+
+
+def test_the_bulk_delete_confirmation_hides_them_too(deleting_staff_client, rated_owner):
+    response = deleting_staff_client.post(
+        "/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": [rated_owner.pk]},
+    )
+
+    assert response.status_code == 200
+    assert "Are you sure" in response.content.decode()
+    assert_shows_no_private_data(response.content.decode())
+
+
+def test_deleting_still_deletes_the_user_and_their_data(deleting_staff_client, rated_owner):
+    response = deleting_staff_client.post(
+        f"/admin/auth/user/{rated_owner.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=rated_owner.pk).exists()
