@@ -17,6 +17,9 @@ from roles.document import MatrixDocument, build_document, document_hash
 MAX_SCALE_LEVEL = 7
 MIN_SCALE_LEVEL = 3
 SLUG_MAX = 80
+# Longest free text a ladder may hold; every public page shows some of it.
+DESCRIPTION_MAX = 2000
+STATEMENT_MAX = 500
 IMPORTANCE_NAMES = {1: "Nice to have", 2: "Important", 3: "Essential"}
 
 slug_validator = RegexValidator(
@@ -81,7 +84,7 @@ class TrackQuerySet(models.QuerySet):
 class Track(models.Model):
     slug = models.SlugField(max_length=SLUG_MAX, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = TrackQuerySet.as_manager()
@@ -392,7 +395,7 @@ class Category(VersionContent):
     version = models.ForeignKey(MatrixVersion, on_delete=models.CASCADE, related_name="categories")
     slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -413,7 +416,7 @@ class Skill(VersionContent):
     category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="skills")
     slug = models.SlugField(max_length=SLUG_MAX, validators=[slug_validator])
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     levels = models.JSONField(
         default=dict, blank=True, help_text='Behaviour statement per level: {"1": "...", ...}'
     )
@@ -442,6 +445,8 @@ class Skill(VersionContent):
             raise ValidationError(
                 {"levels": f'A statement per level 1..{top}: {{"1": "...", "2": "..."}}.'}
             )
+        if any(len(text) > STATEMENT_MAX for text in self.levels.values()):
+            raise ValidationError({"levels": f"Keep each statement to {STATEMENT_MAX} characters."})
 
 
 class Role(VersionContent):
@@ -468,7 +473,7 @@ class Role(VersionContent):
     rank = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)], help_text="1 = lowest rung; equal ranks fork."
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     salary_min = models.PositiveIntegerField(null=True, blank=True)
     salary_max = models.PositiveIntegerField(null=True, blank=True)
     salary_average = models.PositiveIntegerField(null=True, blank=True)

@@ -21,6 +21,7 @@ from roles.interchange.apply import (
     import_document,
     replace_draft_content,
 )
+from roles.interchange.checks import FILE_MAX_BYTES
 from roles.interchange.csv_form import CSV_HEADER, parse_csv
 from roles.interchange.diff import Change, MatrixDiff, diff
 from roles.interchange.export import FORMATS, content_hash, dump, export_version, to_file_form
@@ -31,6 +32,7 @@ from roles.interchange.validate import validate_document
 __all__ = [
     "CREATED",
     "CSV_HEADER",
+    "FILE_MAX_BYTES",
     "FORMATS",
     "PUBLISHED_DRAFT",
     "REPLACED",

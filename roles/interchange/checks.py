@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from roles.document import FOUR_PLACES
-from roles.interchange.problems import Problems, Where, path_text
+from roles.interchange.problems import InterchangeError, Problems, Where, path_text
 from roles.models import Role, Skill
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -20,6 +20,8 @@ SLUG_MAX = Skill._meta.get_field("slug").max_length
 NAME_MAX = Skill._meta.get_field("name").max_length
 TITLE_MAX = Role._meta.get_field("title").max_length
 SOURCE_MAX = Role._meta.get_field("salary_source").max_length
+# The largest ladder file read or uploaded; the shipped ladders are under 100 kB.
+FILE_MAX_BYTES = 2 * 1024 * 1024
 # Column limits of PositiveIntegerField / PositiveSmallIntegerField on every supported database.
 INTEGER_MAX = 2_147_483_647
 SMALL_INTEGER_MAX = 32_767
@@ -31,6 +33,14 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+
+
+def file_size(source: str, size: int) -> None:
+    """Refuse a file larger than FILE_MAX_BYTES before anything reads or parses it."""
+    if size > FILE_MAX_BYTES:
+        raise InterchangeError(
+            [f"{source}: {size:,} bytes; a ladder file may hold at most {FILE_MAX_BYTES:,}"]
+        )
 
 
 def kind(value: Any) -> str:

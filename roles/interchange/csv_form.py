@@ -8,7 +8,7 @@ import io
 import re
 
 from roles.document import MatrixDocument, canonical_order
-from roles.interchange.checks import SMALL_INTEGER_MAX, TITLE_MAX, did_you_mean
+from roles.interchange.checks import SMALL_INTEGER_MAX, TITLE_MAX, did_you_mean, file_size
 from roles.interchange.problems import InterchangeError, Problems
 from roles.models import Track
 
@@ -27,6 +27,7 @@ CSV_HEADER = (
 def parse_csv(text: str, source: str, track_slug: str) -> MatrixDocument:
     """The track's draft (or current version) with the requirements of every role the CSV
     names replaced by its rows; those roles' titles and ranks come from the CSV too."""
+    file_size(source, len(text.encode()))
     track = Track.objects.filter(slug=track_slug).first()
     if track is None:
         raise InterchangeError([f"{source}: unknown track {track_slug!r}"])

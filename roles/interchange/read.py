@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from roles.document import MatrixDocument
+from roles.interchange import checks
 from roles.interchange.csv_form import parse_csv
 from roles.interchange.problems import InterchangeError, Where
 from roles.interchange.validate import validate_document
@@ -27,6 +28,7 @@ def read_document(path: str | Path, *, track_slug: str | None = None) -> MatrixD
             [f"{source}: unknown file type {suffix or '(none)'!r}; use .yaml, .yml, .json or .csv"]
         )
     try:
+        checks.file_size(source, path.stat().st_size)
         raw = path.read_bytes()
     except OSError as error:
         raise InterchangeError([f"{path}: cannot be read ({error.strerror})"]) from None
@@ -56,6 +58,7 @@ def read_document(path: str | Path, *, track_slug: str | None = None) -> MatrixD
 
 def parse_document(text: str, source: str, fmt: str = "yaml") -> MatrixDocument:
     """Parse and validate YAML or JSON text; `source` names it in problem messages."""
+    checks.file_size(source, len(text.encode()))
     if fmt == "json":
         return validate_document(_load_json(text, source), source)
     data, lines, duplicates = _load_yaml(text, source)

@@ -15,9 +15,21 @@ from roles.document import (
     decimal_text,
 )
 from roles.interchange import checks
-from roles.interchange.checks import MISSING, NAME_MAX, SMALL_INTEGER_MAX, SOURCE_MAX, TITLE_MAX
+from roles.interchange.checks import (
+    MISSING,
+    NAME_MAX,
+    SMALL_INTEGER_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+)
 from roles.interchange.problems import InterchangeError, Problems, Where, path_text
-from roles.models import IMPORTANCE_NAMES, MAX_SCALE_LEVEL, MIN_SCALE_LEVEL
+from roles.models import (
+    DESCRIPTION_MAX,
+    IMPORTANCE_NAMES,
+    MAX_SCALE_LEVEL,
+    MIN_SCALE_LEVEL,
+    STATEMENT_MAX,
+)
 
 TOP_LEVEL_KEYS = ("track", "scale", "categories", "skills", "roles")
 DEFAULT_READY = Decimal("0.9000")
@@ -75,7 +87,7 @@ def _validate_track(problems: Problems, value: Any) -> dict | None:
         return None
     field = checks.fields(problems, value, where)
     slug, name = field("slug", checks.slug), field("name", checks.text, max_length=NAME_MAX)
-    description = field("description", checks.text, required=False)
+    description = field("description", checks.text, required=False, max_length=DESCRIPTION_MAX)
     ready = field("ready_threshold", checks.threshold, default=DEFAULT_READY, zero_allowed=False)
     close = field("close_threshold", checks.threshold, default=DEFAULT_CLOSE, zero_allowed=True)
     if ready is not None and close is not None and close > ready:
@@ -136,7 +148,9 @@ def _validate_categories(problems: Problems, value: Any) -> list[dict] | None:
         {
             "slug": slug or checks.raw_text(item.get("slug")),
             "name": field("name", checks.text, max_length=NAME_MAX),
-            "description": field("description", checks.text, required=False),
+            "description": field(
+                "description", checks.text, required=False, max_length=DESCRIPTION_MAX
+            ),
         }
         for _, item, field, slug in entries
     ]
@@ -165,7 +179,9 @@ def _validate_skills(
                 "slug": slug or checks.raw_text(item.get("slug")),
                 "name": field("name", checks.text, max_length=NAME_MAX),
                 "category": category,
-                "description": field("description", checks.text, required=False),
+                "description": field(
+                    "description", checks.text, required=False, max_length=DESCRIPTION_MAX
+                ),
                 "levels": field("levels", _validate_levels, top=top),
             }
         )
@@ -195,7 +211,7 @@ def _validate_levels(problems: Problems, value: Any, where: Where, *, top: int |
         elif level in statements:
             problems.add(at, f"level {level} is given more than once")
         else:
-            statement = checks.text(problems, text, at, required=False)
+            statement = checks.text(problems, text, at, required=False, max_length=STATEMENT_MAX)
             if statement:
                 statements[level] = statement
     return dict(sorted(statements.items()))
@@ -220,7 +236,9 @@ def _validate_roles(
                 "rank": field(
                     "rank", checks.whole, minimum=1, maximum=SMALL_INTEGER_MAX, name="rank"
                 ),
-                "summary": field("summary", checks.text, required=False),
+                "summary": field(
+                    "summary", checks.text, required=False, max_length=DESCRIPTION_MAX
+                ),
                 "salary": field("salary", _validate_salary),
                 "experience_years": field("experience_years", _validate_experience),
                 "requires": field("requires", _validate_requires, skills=skill_slugs, top=top),

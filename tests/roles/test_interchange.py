@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -19,7 +20,16 @@ from hypothesis import strategies as st
 
 import roles
 from roles import interchange
-from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
+from roles.models import (
+    DESCRIPTION_MAX,
+    STATEMENT_MAX,
+    Category,
+    MatrixVersion,
+    Requirement,
+    Role,
+    Skill,
+    Track,
+)
 from tests.factories import make_ladder
 
 LADDERS = Path(roles.__file__).parent / "ladders"
@@ -981,16 +991,20 @@ def test_every_shipped_ladder_round_trips_exactly(ladder, fmt):
     assert_round_trip(interchange.read_document(ladder), fmt)
 
 
+# As long as a description may be (2,000 characters), and a level statement (500).
 LONG_STATEMENT = (
-    "Leads the Développement — 日本語 ✓ practice: " + "designs, reviews and teaches; " * 80
+    ("Leads the Développement — 日本語 ✓ practice: " + "designs, reviews and teaches; " * 80)[
+        :DESCRIPTION_MAX
+    ]
 ).strip()
+LONG_LEVEL_STATEMENT = LONG_STATEMENT[: STATEMENT_MAX - 4].strip()
 
 
 def synthetic_ladder() -> dict:
-    """Corners of the format: a 0..7 scale, a fork at rank 2, unicode, 2,000+ character
-    statements, multi-line and YAML-looking text, partial levels and salaries."""
+    """Corners of the format: a 0..7 scale, a fork at rank 2, unicode, text as long as its
+    limit, multi-line and YAML-looking text, partial levels and salaries."""
     scale = ["Aucun", "Notions", "Débutant", "Pratique", "Confirmé", "Avancé", "Expert", "専門家"]
-    assert len(LONG_STATEMENT) > 2000
+    assert len(LONG_STATEMENT) > 1990
     return {
         "track": {
             "slug": "developpement",
@@ -1010,7 +1024,9 @@ def synthetic_ladder() -> dict:
                 "name": "Rust 🦀",
                 "category": "tech",
                 "description": "- starts like a list item",
-                "levels": {str(level): f"{LONG_STATEMENT} ({level})" for level in range(1, 8)},
+                "levels": {
+                    str(level): f"{LONG_LEVEL_STATEMENT} ({level})" for level in range(1, 8)
+                },
             },
             {"slug": "mentoring", "name": "null", "category": "people", "levels": {"7": "1.0"}},
             {
@@ -1075,7 +1091,7 @@ def test_a_synthetic_ladder_stores_what_the_file_says():
         "staff-people",
     ]
     rust = version.skills.get(slug="rust")
-    assert len(rust.statement(7)) > 2000
+    assert rust.statement(7) == f"{LONG_LEVEL_STATEMENT} (7)"
     assert version.skills.get(slug="mentoring").name == "null"
     assert version.categories.get(slug="people").name == "yes"
 
@@ -1242,3 +1258,67 @@ def test_any_text_survives_a_yaml_and_json_round_trip(description, statement, na
 
     for fmt in ("yaml", "json"):
         assert interchange.parse_document(interchange.dump(document, fmt), "t", fmt) == document
+
+
+# Size limits: a ladder's text ends up on public pages.
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_over_the_size_limit_before_reading_it(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(SMALL_YAML + "# " + "x" * interchange.FILE_MAX_BYTES + "\n")
+
+    problems = failed_import(path)
+
+    assert problems == [
+        f"huge.yaml: {path.stat().st_size:,} bytes; a ladder file may hold at most 2,097,152"
+    ]
+
+
+@pytest.mark.django_db
+def test_uploaded_text_over_the_size_limit_is_refused_too():
+    text = SMALL_YAML + "# " + "x" * interchange.FILE_MAX_BYTES + "\n"
+
+    with pytest.raises(interchange.InterchangeError) as raised:
+        interchange.parse_document(text, "upload.yaml")
+
+    assert "a ladder file may hold at most 2,097,152" in raised.value.problems[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        (("track", "description"), 2000),
+        (("categories", 0, "description"), 2000),
+        (("skills", 0, "description"), 2000),
+        (("skills", 0, "levels", 1), 500),
+        (("roles", 0, "summary"), 2000),
+    ],
+    ids=["track", "category", "skill", "level-statement", "role-summary"],
+)
+def test_it_refuses_text_longer_than_its_limit(tmp_path, path, limit):
+    data = yaml.safe_load(SMALL_YAML)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = "x" * (limit + 1)
+    file = tmp_path / "long.yaml"
+    file.write_text(yaml.safe_dump(data))
+
+    problems = failed_import(file)
+
+    assert len(problems) == 1
+    assert f"is {limit + 1} characters long; the limit is {limit}" in problems[0]
+
+
+@pytest.mark.django_db
+def test_a_level_statement_over_the_limit_is_refused_in_the_admin_too():
+    version = make_ladder(publish=False)
+    skill = version.skills.first()
+    skill.levels = {"1": "x" * 501}
+
+    with pytest.raises(ValidationError) as raised:
+        skill.full_clean()
+
+    assert raised.value.message_dict["levels"] == ["Keep each statement to 500 characters."]
