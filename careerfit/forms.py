@@ -1,12 +1,53 @@
-"""Account forms: sign up, choose a new password after a reset, delete the account."""
+"""Account forms: sign up (confirmed by e-mail), ask for and choose a new password, change
+it, delete the account."""
+
+from collections.abc import Iterator
+from functools import partial
 
 from axes.utils import reset as reset_login_failures
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from careerfit import mail
 from careerfit.throttling import confirm_password
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the sign-up confirmation link: they die once the account is confirmed
+    (is_active is part of the hash), or when the password changes, or after
+    PASSWORD_RESET_TIMEOUT."""
+
+    key_salt = "careerfit.forms.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
+
+
+confirmation_token_generator = EmailConfirmationTokenGenerator()
+
+
+def _link(request: HttpRequest, view_name: str, user: User, token: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return request.build_absolute_uri(reverse(view_name, args=[uid, token]))
+
+
+def _email(template: str, to: str, context: dict) -> EmailMessage:
+    subject, body = render_to_string(template, context).split("\n", 1)
+    return EmailMessage(subject.strip(), body.lstrip(), to=[to])
 
 
 class SignupForm(UserCreationForm):
@@ -21,14 +62,54 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
-        return email
+        return self.cleaned_data["email"].strip()
+
+    def register(self, request: HttpRequest) -> None:
+        """A new address gets an account that works once the e-mailed link is followed; an
+        address that already has one gets a note to its owner instead. Either way the page
+        and the work done look the same, so sign-up cannot tell who has an account."""
+        email = self.cleaned_data["email"]
+        owner = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if owner is None:
+            user = self.save(commit=False)
+            user.is_active = False
+            user.save()
+            token = confirmation_token_generator.make_token(user)
+            message = _email(
+                "registration/signup_confirm_email.txt",
+                email,
+                {"user": user, "link": _link(request, "signup_confirm", user, token)},
+            )
+        else:
+            make_password(self.cleaned_data["password1"])  # the hashing a new account costs
+            token = default_token_generator.make_token(owner)
+            context = {
+                "user": owner,
+                "login_link": request.build_absolute_uri(reverse("login")),
+                "reset_link": _link(request, "password_reset_confirm", owner, token),
+            }
+            message = _email("registration/signup_exists_email.txt", owner.email, context)
+        mail.send(message)
+
+
+class ResetRequestForm(PasswordResetForm):
+    def get_users(self, email: str) -> Iterator[User]:
+        # Unconfirmed accounts too: choosing a password through the e-mailed link proves
+        # the address as well as the confirmation link does.
+        users = User._default_manager.filter(email__iexact=email)
+        return (user for user in users if user.has_usable_password())
+
+    def save(self, *, request: HttpRequest, **options) -> None:
+        # Looking the address up, making the link and sending it all happen after the
+        # response, so the request takes as long whether or not the address has an account.
+        options.update(request=None, domain_override=request.get_host())
+        mail.run_later(partial(PasswordResetForm.save, self, **options))
 
 
 class ResetPasswordForm(SetPasswordForm):
     def save(self, commit: bool = True) -> User:
+        # Following the e-mailed link proves the address: it confirms an unconfirmed account.
+        self.user.is_active = True
         user = super().save(commit=commit)
         # Following the emailed link proves the account is theirs: the login lock (which the
         # lockout page tells them to get out of this way) should not outlive the reset.

@@ -3,13 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from careerfit import views
-from careerfit.forms import ResetPasswordForm, ThrottledPasswordChangeForm
+from careerfit.forms import ResetPasswordForm, ResetRequestForm, ThrottledPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", views.account, name="account"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/sent/", views.signup_done, name="signup_done"),
+    path("accounts/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),
+        name="password_reset",
+    ),
     path("accounts/export.json", views.account_export, name="account_export"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
     path(

@@ -13,12 +13,12 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Assessment, Rating
-from careerfit.forms import DeleteAccountForm, SignupForm
+from careerfit.forms import DeleteAccountForm, SignupForm, confirmation_token_generator
 from roles.models import Track
 
 
@@ -46,10 +46,41 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("assessments:list")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("assessments:list")
+        form.register(request)
+        return redirect("signup_done")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: link scanners that open e-mailed links must not
+    confirm (and log in) on the person's behalf."""
+    account = _unconfirmed_account(uidb64, token)
+    if request.method == "POST" and account is not None:
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account is confirmed. Welcome to CareerFit!")
+        return redirect("assessments:list")
+    status = 200 if account is not None else 400
+    return render(request, "registration/signup_confirm.html", {"account": account}, status=status)
+
+
+def _unconfirmed_account(uidb64: str, token: str) -> User | None:
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        user = User.objects.filter(pk=int(pk), is_active=False).first()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if user is None or not confirmation_token_generator.check_token(user, token):
+        return None
+    return user
 
 
 @require_GET
