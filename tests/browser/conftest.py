@@ -73,37 +73,44 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _refused_by_csp(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+def _open_page(browser, live_server, **options):
+    """A page of a fresh context; the test fails if the site's Content-Security-Policy
+    refused anything on any page it visited (Chromium reports each refusal as a console
+    error), so every browser test checks the policy against what the pages really do."""
+    context = browser.new_context(base_url=live_server.url, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refusals: list[str] = []
+    page.on("console", lambda message: _refused_by_csp(message) and refusals.append(message.text))
     yield page
     context.close()
+    assert refusals == [], "Content-Security-Policy refused: " + "; ".join(refusals)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _open_page(browser, live_server, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
+    yield from _open_page(
+        browser,
+        live_server,
         viewport={"width": 375, "height": 740},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
 def no_js_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _open_page(browser, live_server, java_script_enabled=False)
 
 
 @pytest.fixture
@@ -116,7 +123,9 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page and return the violations of the given impacts."""
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: run `npm ci --prefix tests/browser`")
-    page.add_script_tag(content=AXE.read_text())
+    # Evaluated through the DevTools protocol: an inline <script> would be refused by the
+    # site's Content-Security-Policy, as it should be.
+    page.evaluate(AXE.read_text() + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document)")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
@@ -126,6 +127,9 @@ def test_a_job_seeker_signs_up_answers_every_step_and_gets_a_summary(page):
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(re.search(r"http://\S+/accounts/confirm/\S+/", mail.outbox[-1].body).group(0))
+    page.get_by_role("button", name="Confirm and log in").click()
     expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
 
     page.get_by_role("link", name="Start a new assessment").click()
@@ -372,3 +376,27 @@ def test_answers_are_kept_when_the_device_clock_is_off(page, live_server, minute
     page.get_by_role("link", name=f"Back to {first_step}").click()
     _answer(page, skill, 4, "Advanced")
     assert list(stored.all()) == [(4, "Shipped the batch scorer.")]
+
+
+# --- Under the Content-Security-Policy ---------------------------------------------------------
+
+
+def test_autosave_works_under_the_strict_content_security_policy(page, live_server):
+    """htmx runs without eval and injects no styles, so the site's strict policy (no inline
+    code, no eval) refuses nothing while answers are saved; any console error fails this."""
+    owner = UserFactory(username="owner")
+    assessment = AssessmentFactory(user=owner)
+    skill = assessment.version.skills.order_by("category__position", "position").first()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _log_in(page, live_server, owner)
+
+    response = page.goto(f"/assessments/{assessment.pk}/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe" not in policy
+    _answer(page, skill, 3, assessment.version.scale[3])
+
+    assert _stored_levels(assessment) == {skill.slug: 3}
+    assert errors == []
