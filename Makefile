@@ -4,16 +4,32 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations-check bench install clean
+# Every package, with its hash, from the lock files (docs/deployment.md: "Dependencies").
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint format migrations-check bench bench-two-servers install lock audit clean
+
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing the dependencies in pyproject.toml: re-resolve both lock files (upgrading
+# every pin within its range), then `make test` and commit all three files.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --upgrade -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --upgrade --extra test -o requirements-dev.lock pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(STAMP)
+
+# Known vulnerabilities in the locked packages; exit status 2 when the database is unreachable.
+audit: $(STAMP)
+	$(PY) tools/audit.py $(AUDIT_ARGS)
 
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -38,6 +54,11 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/scoring.py
 	SECRET_KEY=bench $(PY) bench/autosave.py
 	SECRET_KEY=bench $(PY) bench/report.py
+
+# Two app servers on one PostgreSQL database (DATABASE_URL names a database the run creates
+# and drops), with one of them killed halfway through a second run.
+bench-two-servers: $(STAMP)
+	$(PY) bench/two_servers.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*
