@@ -80,12 +80,12 @@ def free_port() -> int:
 class TemporaryPostgres:
     """A database created for the run on the server of DATABASE_URL, dropped afterwards."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str | None = None) -> None:
         import psycopg
 
         self.psycopg = psycopg
         self.parts = urllib.parse.urlsplit(url)
-        self.name = f"careerfit_bench_{os.getpid()}"
+        self.name = name or f"careerfit_bench_{os.getpid()}"
         self.url = urllib.parse.urlunsplit(self.parts._replace(path=f"/{self.name}"))
 
     def _admin(self):
@@ -94,7 +94,13 @@ class TemporaryPostgres:
 
     def create(self) -> None:
         with self._admin() as connection:
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+            try:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
+            except self.psycopg.errors.DuplicateDatabase:
+                raise SystemExit(
+                    f"Database {self.name} already exists; the benchmark creates it and drops it "
+                    "afterwards, so it will not touch one it did not create. Drop it first."
+                ) from None
 
     def drop(self) -> None:
         with self._admin() as connection:
@@ -146,7 +152,9 @@ def set_up(args: argparse.Namespace) -> list[Client]:
     return clients
 
 
-def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen:
+def start_server(
+    port: int, args: argparse.Namespace, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "careerfit.wsgi",
@@ -162,15 +170,16 @@ def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.P
         str(log),
     ]
     # WhiteNoise warns that collectstatic has not run: the views timed here need no static files.
-    env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at"}
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore:No directory at", **(env or {})}
+    # Its own process group, so that a crash of the whole server can be simulated.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}; see {log}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
             if connection.getresponse().status == 200:
                 connection.close()
                 return server
@@ -295,6 +304,11 @@ def main() -> int:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DJANGO_SETTINGS_MODULE"] = "careerfit.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Production settings otherwise: the host names it answers to, a mail server (nothing is
+    # mailed here), and plain HTTP from these clients, which talk to gunicorn directly.
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault("EMAIL_HOST", "localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     workdir = Path(tempfile.mkdtemp(prefix="careerfit-bench-"))
     postgres = None
     if os.environ.get("DATABASE_URL"):
