@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Variables a test sets itself, never inherited from whoever runs the suite.
+# Variables a test sets itself, never inherited from whoever runs the suite (the browser
+# tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process).
 CONFIGURATION = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "DEBUG",
     "DATABASE_URL",
