@@ -54,6 +54,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/scoring.py
 	SECRET_KEY=bench $(PY) bench/autosave.py
 	SECRET_KEY=bench $(PY) bench/report.py
+	SECRET_KEY=bench $(PY) bench/reset.py
 
 # Two app servers on one PostgreSQL database (DATABASE_URL names a database the run creates
 # and drops), with one of them killed halfway through a second run.
