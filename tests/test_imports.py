@@ -96,14 +96,17 @@ def run_python(code: str) -> list[str]:
 
 
 def test_loading_the_ladder_app_loads_nothing_of_assessments():
-    # The project's settings without the assessments app (with it, Django's set-up imports
-    # assessments.models itself); then every module of the ladder app.
+    # The project's settings without the apps above the ladder app (with them, Django's set-up
+    # imports assessments.models itself, and the site's admin too); then every module of the
+    # ladder app.
     loaded = run_python(
         "import json, os, pkgutil, sys, importlib\n"
         "os.environ['DJANGO_SETTINGS_MODULE'] = 'careerfit.settings'\n"
         "import django\n"
         "from django.conf import settings\n"
-        "settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != 'assessments']\n"
+        "settings.INSTALLED_APPS = [\n"
+        "    a for a in settings.INSTALLED_APPS if a not in ('careerfit', 'assessments')\n"
+        "]\n"
         "django.setup()\n"
         "import roles.models\n"
         "for info in pkgutil.walk_packages(['roles'], 'roles.'):\n"
