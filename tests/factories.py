@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import factory
 from django.contrib.auth.models import User
 
+from assessments import scoring
 from assessments.models import Assessment, Rating
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
 
@@ -172,3 +174,111 @@ class RatingFactory(factory.django.DjangoModelFactory):
     assessment = factory.SubFactory(AssessmentFactory)
     skill = factory.LazyAttribute(lambda r: r.assessment.version.skills.first())
     level = 2
+
+
+# --- Ladders as interchange documents (plain data) ----------------------------------------------
+
+RoleSpec = tuple  # (slug, rank, {skill: (level, importance)}) and optionally {skill: reason}
+
+
+def ladder_document(
+    *roles: RoleSpec,
+    skills: list[str] | None = None,
+    scale: list[str] | None = None,
+    ready: str = "0.9",
+    close: str = "0.75",
+    statements: dict[str, dict[int, str]] | None = None,
+    slug: str = "ladder",
+) -> dict:
+    """A validated interchange document (roles.interchange) for the ladder linter: one
+    category, the skills the roles name (or `skills`), every level with a behaviour statement
+    unless `statements` gives a skill's own, and each role as (slug, rank, requires[, drops])."""
+    scale = scale or list(MLOPS_SCALE)
+    top = len(scale) - 1
+    if skills is None:
+        skills = []
+        for spec in roles:
+            for name in [*spec[2], *(spec[3] if len(spec) > 3 else {})]:
+                if name not in skills:
+                    skills.append(name)
+    statements = statements or {}
+    order = {name: position for position, name in enumerate(skills)}
+    return {
+        "track": {
+            "slug": slug,
+            "name": slug.replace("-", " ").title(),
+            "description": "",
+            "ready_threshold": Decimal(ready),
+            "close_threshold": Decimal(close),
+        },
+        "scale": scale,
+        "categories": [{"slug": "skills", "name": "Skills", "description": ""}],
+        "skills": [
+            {
+                "slug": name,
+                "name": name.replace("-", " ").capitalize(),
+                "category": "skills",
+                "description": "",
+                "levels": statements.get(
+                    name, {level: f"{name} at level {level}." for level in range(1, top + 1)}
+                ),
+            }
+            for name in skills
+        ],
+        "roles": [
+            {
+                "slug": spec[0],
+                "title": spec[0].replace("-", " ").title(),
+                "rank": spec[1],
+                "summary": "",
+                "salary": {
+                    "min": None,
+                    "max": None,
+                    "average": None,
+                    "currency": "",
+                    "year": None,
+                    "source": "",
+                },
+                "experience_years": {"min": None, "max": None},
+                "requires": {
+                    name: list(pair)
+                    for name, pair in sorted(spec[2].items(), key=lambda item: order[item[0]])
+                },
+                "drops": dict(
+                    sorted(
+                        (spec[3] if len(spec) > 3 else {}).items(),
+                        key=lambda item: order[item[0]],
+                    )
+                ),
+            }
+            for spec in sorted(roles, key=lambda spec: spec[1])
+        ],
+    }
+
+
+def scoring_matrix_of(document: dict) -> scoring.Matrix:
+    """The scoring engine's input for a ladder document."""
+    return scoring.Matrix(
+        scale=tuple(document["scale"]),
+        ready_threshold=Fraction(document["track"]["ready_threshold"]),
+        close_threshold=Fraction(document["track"]["close_threshold"]),
+        categories=tuple(
+            scoring.MatrixCategory(slug=c["slug"], name=c["name"]) for c in document["categories"]
+        ),
+        skills=tuple(
+            scoring.MatrixSkill(slug=s["slug"], name=s["name"], category=s["category"])
+            for s in document["skills"]
+        ),
+        roles=tuple(
+            scoring.MatrixRole(
+                slug=role["slug"],
+                title=role["title"],
+                rank=role["rank"],
+                requirements=tuple(
+                    scoring.MatrixRequirement(skill=skill, level=level, importance=importance)
+                    for skill, (level, importance) in role["requires"].items()
+                ),
+            )
+            for role in document["roles"]
+        ),
+    )
