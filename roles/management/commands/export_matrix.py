@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from roles import interchange
-from roles.models import MatrixVersion, Track
+from roles.management.versions import version_for_command
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, track: str, fmt: str, version: int | None, output: str | None, **options
     ):
-        matrix_version = _get_version(track, version)
+        matrix_version = version_for_command(track, version, "export")
         text = interchange.dump(interchange.export_version(matrix_version), fmt)
         if output:
             try:
@@ -39,20 +39,3 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {matrix_version} as {fmt} to {output}.")
         else:
             self.stdout.write(text, ending="")
-
-
-def _get_version(slug: str, number: int | None) -> MatrixVersion:
-    track_obj = Track.objects.filter(slug=slug).first()
-    if track_obj is None:
-        known = ", ".join(Track.objects.order_by("slug").values_list("slug", flat=True))
-        raise CommandError(f"Unknown track {slug!r}. Known tracks: {known or 'none'}.")
-    versions = track_obj.versions.order_by("number")
-    found = (
-        track_obj.current_version() if number is None else versions.filter(number=number).first()
-    )
-    if found is None:
-        listed = ", ".join(f"v{v.number} ({v.status})" for v in versions) or "none"
-        wanted = f"version {number}" if number is not None else "published version"
-        hint = "" if number is not None else "; use --version N to export a draft"
-        raise CommandError(f"Track {slug!r} has no {wanted} (versions: {listed}){hint}.")
-    return found
