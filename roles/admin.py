@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from roles.models import (
     Category,
+    DeclaredDrop,
     MatrixVersion,
     PublishedVersionError,
     Requirement,
@@ -27,7 +28,7 @@ from roles.models import (
 def _version_of(obj: object) -> MatrixVersion | None:
     if isinstance(obj, MatrixVersion):
         return obj
-    if isinstance(obj, Requirement):
+    if isinstance(obj, Requirement | DeclaredDrop):
         return obj.role.version if obj.role_id else None
     if isinstance(obj, Category | Skill | Role):
         return obj.version if obj.version_id else None
@@ -303,19 +304,19 @@ class SkillAdmin(VersionContentAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RequirementInline(FrozenWithParentInline, admin.TabularInline):
-    model = Requirement
-    fields = ("skill", "level", "importance")
+class RoleSkillInline(FrozenWithParentInline, admin.TabularInline):
+    """Rows of a role that each name one skill of the role's version."""
+
     ordering = ("skill__category__position", "skill__position")
     extra = 0
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Requirement]:
-        # Each row shows its requirement as "<role> needs <skill> at <level>".
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each row shows itself as "<role> needs <skill> at <level>" or the like.
         return super().get_queryset(request).select_related("role", "skill")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "skill":
-            # Only the skills of the role's own version can be required by it.
+            # Only the skills of the role's own version can be named by its rows.
             role_id = request.resolver_match.kwargs.get("object_id")
             if role_id is None:
                 skills = Skill.objects.filter(version__status=MatrixVersion.Status.DRAFT)
@@ -332,6 +333,18 @@ class RequirementInline(FrozenWithParentInline, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RequirementInline(RoleSkillInline):
+    model = Requirement
+    fields = ("skill", "level", "importance")
+
+
+class DeclaredDropInline(RoleSkillInline):
+    model = DeclaredDrop
+    fields = ("skill", "reason")
+    verbose_name = "declared drop"
+    verbose_name_plural = "declared drops: skills the rung below requires and this role does not"
+
+
 @admin.register(Role)
 class RoleAdmin(VersionContentAdmin):
     list_display = ("title", "slug", "rank", "version", "salary_range")
@@ -339,7 +352,7 @@ class RoleAdmin(VersionContentAdmin):
     list_select_related = ("version__track",)
     search_fields = ("title", "slug", "summary")
     ordering = ("version__track__name", "-version__number", "rank", "position")
-    inlines = [RequirementInline]
+    inlines = [RequirementInline, DeclaredDropInline]
     fieldsets = (
         (None, {"fields": ("version", "slug", "title", "rank", "position", "summary")}),
         (

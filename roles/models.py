@@ -320,6 +320,12 @@ class MatrixVersion(models.Model):
                 )
                 for req in Requirement.objects.filter(role__version=self)
             )
+            DeclaredDrop.objects.bulk_create(
+                DeclaredDrop(
+                    role=roles[drop.role_id], skill=skills[drop.skill_id], reason=drop.reason
+                )
+                for drop in DeclaredDrop.objects.filter(role__version=self)
+            )
             return draft
 
 
@@ -572,3 +578,39 @@ class Requirement(VersionContent):
                 raise ValidationError(
                     {"level": f"Level {self.level} is outside the scale 1..{top}."}
                 )
+
+
+class DeclaredDrop(VersionContent):
+    """A skill a role no longer requires although the rung below does, declared as intended,
+    with the reason: the ladder linter does not count it as a hole (docs/coherence.md)."""
+
+    VERSION_PATH = "role__version"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="declared_drops")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300, help_text="Why this rung no longer assesses it.")
+
+    class Meta:
+        ordering = ["role", "skill__category__position", "skill__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="declared_drop_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} no longer assesses {self.skill}"
+
+    def owning_version(self) -> MatrixVersion:
+        return self.role.version
+
+    def owning_version_id(self) -> int:
+        return self.role.version_id
+
+    def clean(self) -> None:
+        if not (self.role_id and self.skill_id):
+            return
+        if self.role.version_id != self.skill.version_id:
+            raise ValidationError("The role and the skill belong to different versions.")
+        if Requirement.objects.filter(role_id=self.role_id, skill_id=self.skill_id).exists():
+            raise ValidationError(
+                {"skill": f"{self.role} requires {self.skill}: a required skill is not dropped."}
+            )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
+from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 from tests.factories import make_ladder
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +131,8 @@ def test_a_draft_role_and_its_requirements_can_be_edited_inline(admin_client, dr
         "salary_year": "2024",
         "requirements-TOTAL_FORMS": str(len(requirements)),
         "requirements-INITIAL_FORMS": str(len(requirements)),
+        "declared_drops-TOTAL_FORMS": "0",
+        "declared_drops-INITIAL_FORMS": "0",
     }
     for i, req in enumerate(requirements):
         data |= {
@@ -321,8 +323,51 @@ def test_a_new_role_cannot_require_a_skill_of_another_version(admin_client, draf
             "requirements-0-skill": foreign_skill.pk,
             "requirements-0-level": 2,
             "requirements-0-importance": 2,
+            "declared_drops-TOTAL_FORMS": "0",
+            "declared_drops-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
     assert "belong to different versions" in response.content.decode()
     assert not Role.objects.filter(slug="new-role").exists()
+
+
+def _role_form_with_drop(role: Role, skill: Skill) -> dict:
+    return {
+        "version": role.version_id,
+        "slug": role.slug,
+        "title": role.title,
+        "rank": role.rank,
+        "position": role.position,
+        "summary": role.summary,
+        "requirements-TOTAL_FORMS": "0",
+        "requirements-INITIAL_FORMS": "0",
+        "declared_drops-TOTAL_FORMS": "1",
+        "declared_drops-INITIAL_FORMS": "0",
+        "declared_drops-0-skill": skill.pk,
+        "declared_drops-0-reason": "The team runs it.",
+    }
+
+
+def test_a_draft_role_can_declare_a_drop_inline(admin_client, draft):
+    role = draft.roles.get(slug="role-2")
+    skill = draft.skills.get(slug="skill-3")
+    role.requirements.filter(skill=skill).delete()
+
+    response = admin_client.post(_url(Role, "change", role.pk), _role_form_with_drop(role, skill))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(role.declared_drops.values_list("skill__slug", "reason")) == [
+        ("skill-3", "The team runs it.")
+    ]
+
+
+def test_a_role_cannot_declare_a_skill_it_requires_dropped(admin_client, draft):
+    role = draft.roles.get(slug="role-2")
+    skill = draft.skills.get(slug="skill-3")
+
+    response = admin_client.post(_url(Role, "change", role.pk), _role_form_with_drop(role, skill))
+
+    assert response.status_code == 200
+    assert "a required skill is not dropped" in response.content.decode()
+    assert not DeclaredDrop.objects.exists()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from roles.models import (
     Category,
+    DeclaredDrop,
     MatrixVersion,
     PublishedVersionError,
     Requirement,
@@ -209,3 +210,54 @@ def test_a_scale_is_four_to_eight_distinct_level_names(scale):
     with pytest.raises(ValidationError) as error:
         version.clean()
     assert "scale" in error.value.message_dict
+
+
+def _declare_drop(version: MatrixVersion, role_slug: str, skill_slug: str) -> DeclaredDrop:
+    role = version.roles.get(slug=role_slug)
+    skill = version.skills.get(slug=skill_slug)
+    Requirement.objects.filter(role=role, skill=skill).delete()
+    return DeclaredDrop.objects.create(role=role, skill=skill, reason="The team does it.")
+
+
+def test_a_new_draft_copies_the_declared_drops():
+    track = make_ladder(skills=3, roles=2, publish=False).track
+    first = track.draft_version()
+    _declare_drop(first, "role-2", "skill-1")
+    first.publish()
+
+    draft = track.start_draft()
+
+    copied = DeclaredDrop.objects.filter(role__version=draft)
+    assert list(copied.values_list("role__slug", "skill__slug", "reason")) == [
+        ("role-2", "skill-1", "The team does it.")
+    ]
+    assert {drop.skill.version_id for drop in copied} == {draft.pk}
+
+
+def test_declared_drops_of_a_published_version_are_frozen():
+    version = make_ladder(skills=3, roles=2, publish=False)
+    drop = _declare_drop(version, "role-2", "skill-1")
+    version.publish()
+
+    drop.reason = "Changed."
+    with pytest.raises(PublishedVersionError):
+        drop.save()
+    with pytest.raises(PublishedVersionError):
+        DeclaredDrop.objects.filter(pk=drop.pk).delete()
+    assert DeclaredDrop.objects.get(pk=drop.pk).reason == "The team does it."
+
+
+def test_a_skill_the_role_requires_cannot_be_declared_dropped():
+    version = make_ladder(skills=3, roles=2, publish=False)
+    role = version.roles.get(slug="role-2")
+    drop = DeclaredDrop(role=role, skill=version.skills.get(slug="skill-1"), reason="No.")
+
+    with pytest.raises(ValidationError, match="a required skill is not dropped"):
+        drop.full_clean()
+
+
+def test_the_database_allows_one_declared_drop_per_role_and_skill():
+    version = make_ladder(skills=3, roles=2, publish=False)
+    drop = _declare_drop(version, "role-2", "skill-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeclaredDrop.objects.create(role=drop.role, skill=drop.skill, reason="Again.")
