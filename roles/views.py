@@ -14,7 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from roles.models import IMPORTANCE_NAMES, MatrixVersion, Requirement, Role, Skill, Track
+from roles.models import (
+    IMPORTANCE_NAMES,
+    DeclaredDrop,
+    MatrixVersion,
+    Requirement,
+    Role,
+    Skill,
+    Track,
+)
 
 ESSENTIAL = 3
 
@@ -77,6 +85,28 @@ def _changes_from(
             changes.importance.append(ImportanceChange(req.skill, old.importance, req.importance))
     changes.dropped = [req for req in below_requirements if req.skill_id not in now]
     return changes
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """Skills a role declares it no longer assesses, for one reason."""
+
+    skills: list[str]
+    reason: str
+
+
+def _not_assessed(role: Role) -> list[NotAssessed]:
+    """The role's declared drops, grouped by reason, in skill order."""
+    drops = DeclaredDrop.objects.filter(role=role).order_by(
+        "skill__category__position", "skill__category_id", "skill__position", "skill_id"
+    )
+    groups: dict[str, list[str]] = {}
+    for name, reason in drops.values_list("skill__name", "reason"):
+        groups.setdefault(reason, []).append(name)
+    return [
+        NotAssessed(skills, reason if reason.endswith((".", "!", "?")) else f"{reason}.")
+        for reason, skills in groups.items()
+    ]
 
 
 def _rungs(roles: Iterable[Role]) -> list[list[Role]]:
@@ -166,6 +196,7 @@ def role_detail(request: HttpRequest, track_slug: str, role_slug: str) -> HttpRe
         "requirement_count": len(own),
         "essential_count": sum(1 for req in own if req.importance == ESSENTIAL),
         "by_category": by_category,
+        "not_assessed": _not_assessed(role),
         "changes": changes,
         "below": below,
         "above": above,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from roles.models import Role
+from roles.models import DeclaredDrop, Requirement, Role
 from roles.templatetags.ladders import experience, salary
 from tests.factories import (
     CategoryFactory,
@@ -93,6 +93,10 @@ def mlops():
     ]:
         for slug, (level, importance) in requires.items():
             RequirementFactory(role=role, skill=skills[slug], level=level, importance=importance)
+    for slug in ("kubernetes", "docker"):
+        DeclaredDrop.objects.create(
+            role=lead, skill=skills[slug], reason="a lead relies on the team for these"
+        )
     version.publish()
     return version
 
@@ -266,6 +270,22 @@ def test_role_detail_lists_what_changes_from_the_rung_below(client, mlops):
     assert "Required level drops" not in changes
 
 
+def test_role_detail_says_which_skills_the_rung_no_longer_assesses_and_why(client, mlops):
+    html = client.get(
+        reverse("roles:role_detail", args=["mlops", "mlops-team-lead"])
+    ).content.decode()
+
+    requirements = html[html.index('id="requirements-title"') : html.index('id="changes-title"')]
+    assert (
+        "Not assessed at this rung: Docker, Kubernetes: a lead relies on the team for these."
+        in _text(requirements)
+    )
+    assert '<a href="#not-assessed">not assessed at this rung</a>' in html
+    # Rungs that drop nothing say nothing of it.
+    engineer = client.get(reverse("roles:role_detail", args=["mlops", "mlops-engineer"]))
+    assert "Not assessed" not in engineer.content.decode()
+
+
 def test_role_detail_of_the_first_rung_says_so(client, mlops):
     url = reverse("roles:role_detail", args=["mlops", "junior-mlops-engineer"])
     text = _text(client.get(url).content.decode())
@@ -402,14 +422,24 @@ PAGE_QUERIES = {
     "home": 1,  # tracks
     "track_list": 2,  # tracks with counts, roles
     "track_detail": 3,  # version with track, roles with counts, categories with counts
-    "role_detail": 3,  # version with track, roles, requirements with skills and categories
+    # version with track, roles, requirements with skills and categories, declared drops
+    "role_detail": 4,
 }
 
 
 @pytest.mark.parametrize("skills", [10, 150])
 @pytest.mark.parametrize("page", PAGE_QUERIES)
 def test_each_page_reads_a_fixed_number_of_queries(client, django_assert_num_queries, page, skills):
-    version = make_ladder(skills=skills, roles=5)
+    version = make_ladder(skills=skills, roles=5, publish=False)
+    # Role 3 no longer assesses a tenth of the skills role 2 requires.
+    dropped = version.skills.order_by("position")[: skills // 10]
+    role = version.roles.get(slug="role-3")
+    Requirement.objects.filter(role=role, skill__in=dropped).delete()
+    DeclaredDrop.objects.bulk_create(
+        DeclaredDrop(role=role, skill=skill, reason=f"Reason {skill.position % 3}.")
+        for skill in dropped
+    )
+    version.publish()
     make_ladder(skills=skills, roles=3)  # a second ladder to list
     slug = version.track.slug
     url = {
@@ -422,4 +452,6 @@ def test_each_page_reads_a_fixed_number_of_queries(client, django_assert_num_que
         response = client.get(url)
     assert response.status_code == 200
     if page == "role_detail":
-        assert response.content.decode().count('<th scope="row">') == skills
+        html = response.content.decode()
+        assert html.count('<th scope="row">') == skills - skills // 10
+        assert html.count('class="not-assessed"') == min(3, skills // 10)
