@@ -148,7 +148,7 @@ class _Ladder:
                     title=role["title"],
                     rank=role["rank"],
                     requires={skill: tuple(pair) for skill, pair in role["requires"].items()},
-                    drops=dict(role.get("drops") or {}),
+                    drops=dict(role["drops"]),
                 )
                 for role in document["roles"]
             ),

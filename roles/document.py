@@ -38,17 +38,22 @@ def build_document(
     skills: Iterable[dict[str, Any]],
     roles: Iterable[dict[str, Any]],
     requirements: Iterable[tuple[int, int, int, int]],
+    drops: Iterable[tuple[int, int, str]] = (),
 ) -> MatrixDocument:
     """The document of stored rows, each list already in canonical order: `track` (slug,
     name, description); categories (slug, name, description); skills (pk, slug, name,
     category_slug, description, levels); roles (pk and Role.CONTENT_FIELDS); requirements as
-    (role pk, skill pk, level, importance) in any order."""
+    (role pk, skill pk, level, importance) and declared drops as (role pk, skill pk, reason),
+    in any order."""
     skills = list(skills)
     roles = list(roles)
     skill_index = {skill["pk"]: index for index, skill in enumerate(skills)}
     requires: dict[int, list[tuple[int, list[int]]]] = {role["pk"]: [] for role in roles}
     for role_id, skill_id, level, importance in requirements:
         requires[role_id].append((skill_index[skill_id], [level, importance]))
+    dropped: dict[int, list[tuple[int, str]]] = {role["pk"]: [] for role in roles}
+    for role_id, skill_id, reason in drops:
+        dropped[role_id].append((skill_index[skill_id], reason))
     ready, close = thresholds
     return {
         "track": {
@@ -94,6 +99,9 @@ def build_document(
                 "requires": {
                     skills[index]["slug"]: pair for index, pair in sorted(requires[role["pk"]])
                 },
+                "drops": {
+                    skills[index]["slug"]: reason for index, reason in sorted(dropped[role["pk"]])
+                },
             }
             for role in roles
         ],
@@ -112,15 +120,15 @@ def stored_levels(levels: dict) -> dict[int, str]:
 
 def canonical_order(document: MatrixDocument) -> MatrixDocument:
     """Skills grouped by category in category order and roles by rank, keeping the file's
-    order otherwise; requirements in skill order. Stored versions read back in this order."""
+    order otherwise; requirements and declared drops in skill order. Stored versions read back
+    in this order."""
     category_index = {c["slug"]: i for i, c in enumerate(document["categories"])}
     document["skills"] = sorted(document["skills"], key=lambda s: category_index[s["category"]])
     document["roles"] = sorted(document["roles"], key=lambda r: r["rank"])
     skill_index = {s["slug"]: i for i, s in enumerate(document["skills"])}
     for role in document["roles"]:
-        role["requires"] = dict(
-            sorted(role["requires"].items(), key=lambda item: skill_index[item[0]])
-        )
+        for key in ("requires", "drops"):
+            role[key] = dict(sorted(role[key].items(), key=lambda item: skill_index[item[0]]))
     return document
 
 
@@ -137,10 +145,14 @@ def version_content(document: MatrixDocument) -> dict:
 
 
 def document_hash(document: MatrixDocument) -> str:
-    """sha256 of the canonical JSON of the document's content (not the track's name)."""
-    canonical = json.dumps(
-        version_content(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    """sha256 of the canonical JSON of the document's content (not the track's name). A role
+    without declared drops hashes as it did before drops existed, so stored hashes still match."""
+    content = version_content(document)
+    content["roles"] = [
+        role if role["drops"] else {key: value for key, value in role.items() if key != "drops"}
+        for role in content["roles"]
+    ]
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -255,7 +255,7 @@ class MatrixVersion(models.Model):
                 self._publishing = False
 
     def to_document(self) -> MatrixDocument:
-        """This version's content as a matrix document (roles.document), in five queries
+        """This version's content as a matrix document (roles.document), in six queries
         whatever its size."""
         track = self.track
         return build_document(
@@ -269,6 +269,9 @@ class MatrixVersion(models.Model):
             roles=self.roles.in_matrix_order().values("pk", *Role.CONTENT_FIELDS),
             requirements=Requirement.objects.filter(role__version=self).values_list(
                 "role_id", "skill_id", "level", "importance"
+            ),
+            drops=DeclaredDrop.objects.filter(role__version=self).values_list(
+                "role_id", "skill_id", "reason"
             ),
         )
 
@@ -348,6 +351,8 @@ class VersionContentQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
+        if not objs:
+            return []
         version_ids = {obj.owning_version_id() for obj in objs}
         if MatrixVersion.objects.filter(pk__in=version_ids).published().exists():
             raise PublishedVersionError("Published matrix versions cannot be changed.")

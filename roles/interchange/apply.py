@@ -12,7 +12,7 @@ from roles.document import MatrixDocument, version_content
 from roles.interchange.diff import MatrixDiff, diff
 from roles.interchange.export import export_version
 from roles.interchange.problems import InterchangeError
-from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
+from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 
 CREATED = "created"
 REPLACED = "replaced"
@@ -180,20 +180,25 @@ def _track_updates(track: Track | None, meta: dict) -> list[str]:
 
 
 def _counts(document: MatrixDocument) -> dict[str, int]:
-    return {
+    counts = {
         "categories": len(document["categories"]),
         "skills": len(document["skills"]),
         "roles": len(document["roles"]),
         "requirements": sum(len(role["requires"]) for role in document["roles"]),
     }
+    drops = sum(len(role["drops"]) for role in document["roles"])
+    if drops:
+        counts["declared drops"] = drops
+    return counts
 
 
 def replace_draft_content(draft: MatrixVersion, document: MatrixDocument) -> None:
     """Make a draft hold exactly a validated document's content: scale, thresholds and every
-    category, skill, role and requirement. Run it inside the caller's transaction; published
-    versions and drafts whose content is in use refuse."""
+    category, skill, role, requirement and declared drop. Run it inside the caller's
+    transaction; published versions and drafts whose content is in use refuse."""
     draft.ensure_editable()
     try:
+        DeclaredDrop.objects.filter(role__version=draft).delete()
         Requirement.objects.filter(role__version=draft).delete()
         Role.objects.filter(version=draft).delete()
         Skill.objects.filter(version=draft).delete()
@@ -263,4 +268,9 @@ def _write_content(version: MatrixVersion, document: MatrixDocument) -> None:
         )
         for role, entry in zip(roles, document["roles"], strict=True)
         for slug, (level, importance) in entry["requires"].items()
+    )
+    DeclaredDrop.objects.bulk_create(
+        DeclaredDrop(role=role, skill=skill_by_slug[slug], reason=reason)
+        for role, entry in zip(roles, document["roles"], strict=True)
+        for slug, reason in entry["drops"].items()
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from roles.document import FOUR_PLACES
 from roles.interchange.problems import InterchangeError, Problems, Where, path_text
-from roles.models import Role, Skill
+from roles.models import DeclaredDrop, Role, Skill
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Limits of the columns the values are stored in.
@@ -20,6 +20,7 @@ SLUG_MAX = Skill._meta.get_field("slug").max_length
 NAME_MAX = Skill._meta.get_field("name").max_length
 TITLE_MAX = Role._meta.get_field("title").max_length
 SOURCE_MAX = Role._meta.get_field("salary_source").max_length
+REASON_MAX = DeclaredDrop._meta.get_field("reason").max_length
 # The largest ladder file read or uploaded; the shipped ladders are under 100 kB.
 FILE_MAX_BYTES = 2 * 1024 * 1024
 # Column limits of PositiveIntegerField / PositiveSmallIntegerField on every supported database.

@@ -97,6 +97,11 @@ def parse_csv(text: str, source: str, track_slug: str) -> MatrixDocument:
         importance = _csv_whole(row_problems, row["importance"], "importance", 1, 3)
         if role is not None and skill is not None:
             key = (role["slug"], skill["slug"])
+            if skill["slug"] in role["drops"]:
+                row_problems.append(
+                    f"{key[0]} declares {key[1]} dropped in {label}; a CSV import does not change "
+                    "declared drops (remove the declaration in the YAML file or the draft first)"
+                )
             if key in first_seen:
                 row_problems.append(f"{key[0]} requires {key[1]} already on line {first_seen[key]}")
             first_seen.setdefault(key, line)

@@ -12,7 +12,7 @@ from roles.document import MatrixDocument, decimal_text
 @dataclass(frozen=True)
 class Change:
     action: str  # "+" added, "-" removed, "~" changed
-    kind: str  # scale, threshold, category, skill, role, requirement, order
+    kind: str  # scale, threshold, category, skill, role, requirement, drop, order
     name: str
     detail: str = ""
 
@@ -56,6 +56,7 @@ def diff(old: MatrixDocument | None, new: MatrixDocument) -> MatrixDiff:
     changes += _diff_entries("skill", old["skills"], new["skills"], _skill_changes)
     changes += _diff_entries("role", old["roles"], new["roles"], _role_changes)
     changes += _diff_requirements(old["roles"], new["roles"])
+    changes += _diff_drops(old["roles"], new["roles"])
     return MatrixDiff(changes=tuple(changes))
 
 
@@ -100,7 +101,11 @@ def _plural(kind: str) -> str:
 def _added_detail(kind: str, entry: dict) -> str:
     if kind == "role":
         count = len(entry["requires"])
-        return f"rank {entry['rank']}, {count} requirement{'s' if count != 1 else ''}"
+        detail = f"rank {entry['rank']}, {count} requirement{'s' if count != 1 else ''}"
+        drops = len(entry["drops"])
+        if drops:
+            detail += f", {drops} declared drop{'s' if drops != 1 else ''}"
+        return detail
     if kind == "skill":
         return f"in {entry['category']}"
     return ""
@@ -184,4 +189,26 @@ def _diff_requirements(old_roles: list[dict], new_roles: list[dict]) -> list[Cha
                 changes.append(
                     Change("-", "requirement", f"{role['slug']}/{skill}", _list_text(pair))
                 )
+    return changes
+
+
+def _diff_drops(old_roles: list[dict], new_roles: list[dict]) -> list[Change]:
+    """Declared drops added, removed or given another reason, on roles on both sides."""
+    before = {role["slug"]: role["drops"] for role in old_roles}
+    changes = []
+    for role in new_roles:
+        if role["slug"] not in before:
+            continue
+        old_drops, new_drops = before[role["slug"]], role["drops"]
+        for skill, reason in new_drops.items():
+            name = f"{role['slug']}/{skill}"
+            if skill not in old_drops:
+                changes.append(Change("+", "drop", name, repr(reason)))
+            elif old_drops[skill] != reason:
+                changes.append(Change("~", "drop", name, f"{old_drops[skill]!r} -> {reason!r}"))
+        changes += [
+            Change("-", "drop", f"{role['slug']}/{skill}", repr(reason))
+            for skill, reason in old_drops.items()
+            if skill not in new_drops
+        ]
     return changes

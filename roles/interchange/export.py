@@ -17,7 +17,7 @@ FOLD_AT = 72
 
 
 def export_version(version: MatrixVersion) -> MatrixDocument:
-    """The document of a stored version, in five queries whatever its size."""
+    """The document of a stored version, in six queries whatever its size."""
     return version.to_document()
 
 
@@ -83,8 +83,19 @@ def to_file_form(document: MatrixDocument) -> dict:
             entry.pop("experience_years")
         if role["requires"]:
             entry["requires"] = {slug: _FlowList(pair) for slug, pair in role["requires"].items()}
+        if role["drops"]:
+            entry["drops"] = _drop_groups(role["drops"])
         result["roles"].append(entry)
     return result
+
+
+def _drop_groups(drops: dict[str, str]) -> list[dict]:
+    """Declared drops as the file writes them: one entry per reason, its skills in skill order,
+    the entries in the order of their first skill."""
+    groups: dict[str, list[str]] = {}
+    for skill, reason in drops.items():
+        groups.setdefault(reason, []).append(skill)
+    return [{"skills": _FlowList(skills), "reason": reason} for reason, skills in groups.items()]
 
 
 def _without_empty(entry: dict) -> dict:

@@ -18,6 +18,7 @@ from roles.interchange import checks
 from roles.interchange.checks import (
     MISSING,
     NAME_MAX,
+    REASON_MAX,
     SMALL_INTEGER_MAX,
     SOURCE_MAX,
     TITLE_MAX,
@@ -225,10 +226,11 @@ def _validate_roles(
     items = checks.list_of(problems, value, ("roles",), what="roles")
     roles = []
     required = ("slug", "title", "rank")
-    optional = ("summary", "salary", "experience_years", "requires")
+    optional = ("summary", "salary", "experience_years", "requires", "drops")
     for _, _, field, slug in checks.slugged_entries(
         problems, items, "roles", required=required, optional=optional
     ):
+        requires = field("requires", _validate_requires, skills=skill_slugs, top=top)
         roles.append(
             {
                 "slug": slug,
@@ -241,7 +243,8 @@ def _validate_roles(
                 ),
                 "salary": field("salary", _validate_salary),
                 "experience_years": field("experience_years", _validate_experience),
-                "requires": field("requires", _validate_requires, skills=skill_slugs, top=top),
+                "requires": requires,
+                "drops": field("drops", _validate_drops, skills=skill_slugs, requires=requires),
             }
         )
     return None if items is None else roles
@@ -312,6 +315,52 @@ def _validate_requires(
         if level is not None and importance is not None:
             requires[skill] = [level, importance]
     return requires
+
+
+def _validate_drops(
+    problems: Problems, value: Any, where: Where, *, skills: list[str] | None, requires: dict
+) -> dict[str, str]:
+    """Declared drops, a list of {skills: [...], reason: ...}, as skill -> reason."""
+    if value is MISSING or value is None:
+        return {}
+    if not isinstance(value, list):
+        problems.add(
+            where, f"expected a list of {{skills, reason}} entries, got {checks.kind(value)}"
+        )
+        return {}
+    drops: dict[str, str] = {}
+    first: dict[str, Where] = {}
+    for index, entry in enumerate(value):
+        at: Where = (*where, index)
+        if not checks.mapping(problems, entry, at, required=("skills", "reason")):
+            continue
+        field = checks.fields(problems, entry, at)
+        reason = field("reason", checks.text, max_length=REASON_MAX)
+        listed = entry.get("skills", MISSING)
+        if listed is MISSING:
+            continue
+        if not isinstance(listed, list) or not listed:
+            got = "an empty list" if listed == [] else checks.kind(listed)
+            problems.add((*at, "skills"), f"expected a list of skill slugs, got {got}")
+            continue
+        for position, skill in enumerate(listed):
+            place: Where = (*at, "skills", position)
+            if not isinstance(skill, str):
+                problems.add(place, f"expected a skill slug, got {checks.kind(skill)}")
+            elif skills is not None and skill not in skills:
+                problems.add(place, f"unknown skill {skill!r}{checks.did_you_mean(skill, skills)}")
+            elif skill in requires:
+                problems.add(place, f"the role requires {skill!r}: a required skill is not dropped")
+            elif skill in first:
+                problems.add(
+                    place,
+                    f"{skill!r} is declared dropped twice (first at {path_text(first[skill])})",
+                )
+            else:
+                first[skill] = place
+                if reason is not None:
+                    drops[skill] = reason
+    return drops
 
 
 def _requirement_level(problems: Problems, value: Any, where: Where, top: int | None):

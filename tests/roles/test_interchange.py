@@ -24,6 +24,7 @@ from roles.models import (
     DESCRIPTION_MAX,
     STATEMENT_MAX,
     Category,
+    DeclaredDrop,
     MatrixVersion,
     Requirement,
     Role,
@@ -365,6 +366,46 @@ INVALID_FILES = {
     "skills-as-a-mapping": (
         _set(("skills",), {"python": "Python"}),
         "skills: expected a list of skills, got a mapping",
+    ),
+    "drops-as-a-mapping": (
+        _set(("roles", 1, "drops"), {"docker": "The team does it."}),
+        "roles[1].drops: expected a list of {skills, reason} entries, got a mapping",
+    ),
+    "drop-of-an-unknown-skill": (
+        _set(("roles", 1, "drops"), [{"skills": ["dokcer"], "reason": "The team does it."}]),
+        "roles[1].drops[0].skills[0]: unknown skill 'dokcer' (did you mean 'docker'?)",
+    ),
+    "drop-of-a-required-skill": (
+        _set(("roles", 1, "drops"), [{"skills": ["docker", "sql"], "reason": "Not needed."}]),
+        "roles[1].drops[0].skills[1]: the role requires 'sql': a required skill is not dropped",
+    ),
+    "drop-declared-twice": (
+        _set(
+            ("roles", 1, "drops"),
+            [{"skills": ["docker"], "reason": "One."}, {"skills": ["docker"], "reason": "Two."}],
+        ),
+        "roles[1].drops[1].skills[0]: 'docker' is declared dropped twice "
+        "(first at roles[1].drops[0].skills[0])",
+    ),
+    "drop-without-a-reason": (
+        _set(("roles", 1, "drops"), [{"skills": ["docker"]}]),
+        "roles[1].drops[0]: missing required key 'reason'",
+    ),
+    "drop-with-an-empty-reason": (
+        _set(("roles", 1, "drops"), [{"skills": ["docker"], "reason": " "}]),
+        "roles[1].drops[0].reason: must not be empty",
+    ),
+    "drop-with-an-over-long-reason": (
+        _set(("roles", 1, "drops"), [{"skills": ["docker"], "reason": "r" * 301}]),
+        "roles[1].drops[0].reason: is 301 characters long; the limit is 300",
+    ),
+    "drop-of-no-skills": (
+        _set(("roles", 1, "drops"), [{"skills": [], "reason": "Nothing."}]),
+        "roles[1].drops[0].skills: expected a list of skill slugs, got an empty list",
+    ),
+    "drop-with-a-misspelt-key": (
+        _set(("roles", 1, "drops"), [{"skill": ["docker"], "reason": "The team does it."}]),
+        "roles[1].drops[0]: unknown key 'skill' (did you mean 'skills'?)",
     ),
 }
 
@@ -791,6 +832,50 @@ def test_diff_lists_removed_categories_and_salary_changes():
     ]
 
 
+def test_diff_lists_declared_drops_added_removed_and_given_another_reason():
+    old = small_ladder()
+    old["roles"][0]["requires"]["docker"] = [1, 1]
+    old["roles"][1]["drops"] = [{"skills": ["docker"], "reason": "The platform team does it."}]
+    new = copy.deepcopy(old)
+    new["roles"][1]["drops"] = [{"skills": ["docker"], "reason": "Not assessed."}]
+    del new["roles"][1]["requires"]["communication"]
+    new["roles"][1]["drops"].append({"skills": ["communication"], "reason": "Not assessed."})
+    new["roles"].append(
+        {
+            "slug": "lead",
+            "title": "Lead",
+            "rank": 3,
+            "requires": {"python": [4, 3]},
+            "drops": [{"skills": ["sql"], "reason": "The analysts do it."}],
+        }
+    )
+
+    changes = interchange.diff(_document(old), _document(new))
+
+    assert changes.lines() == [
+        "+ role lead: rank 3, 1 requirement, 1 declared drop",
+        "- requirement senior/communication: [3, 1]",
+        "~ drop senior/docker: 'The platform team does it.' -> 'Not assessed.'",
+        "+ drop senior/communication: 'Not assessed.'",
+    ]
+    assert interchange.diff(_document(new), _document(old)).lines()[-1] == (
+        "- drop senior/communication: 'Not assessed.'"
+    )
+
+
+def test_a_ladder_without_drops_keeps_the_content_hash_it_had_before_drops_existed():
+    # The hash of SMALL_YAML's content, as versions published before declared drops were
+    # part of the format stored it.
+    assert interchange.document_hash(_document(small_ladder())) == (
+        "34f131586680f9efa80222192cbafcb00d121f48565c9649517d6e4f73e1636e"
+    )
+    with_drop = small_ladder()
+    with_drop["roles"][1]["drops"] = [{"skills": ["docker"], "reason": "The team does it."}]
+    assert interchange.document_hash(_document(with_drop)) != (
+        "34f131586680f9efa80222192cbafcb00d121f48565c9649517d6e4f73e1636e"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Content hash and export
 
@@ -822,9 +907,9 @@ def test_export_uses_the_same_number_of_queries_whatever_the_size(django_assert_
     small = MatrixVersion.objects.get(pk=small.pk)
     large = MatrixVersion.objects.get(pk=large.pk)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         interchange.export_version(small)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         document = interchange.export_version(large)
 
     assert len(document["skills"]) == 40
@@ -838,12 +923,18 @@ def _ladder_of(skills: int, roles: int, slug: str) -> dict:
         {"slug": f"skill-{n}", "name": f"Skill {n}", "category": "technical", "levels": {1: "x"}}
         for n in range(skills)
     ]
+    # Above the first rung, every fourth skill is declared dropped instead of required.
     data["roles"] = [
         {
             "slug": f"role-{r}",
             "title": f"Role {r}",
             "rank": r + 1,
-            "requires": {f"skill-{n}": [1 + r % 5, 1 + n % 3] for n in range(skills)},
+            "requires": {
+                f"skill-{n}": [1 + r % 5, 1 + n % 3] for n in range(skills) if r == 0 or n % 4 != 0
+            },
+            "drops": [{"skills": [f"skill-{n}" for n in range(0, skills, 4)], "reason": "x"}]
+            if r
+            else [],
         }
         for r in range(roles)
     ]
@@ -861,7 +952,8 @@ def test_import_uses_the_same_number_of_queries_whatever_the_size():
         interchange.import_document(large, publish=True)
 
     assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
-    assert Requirement.objects.filter(role__version__track__slug="large").count() == 240
+    assert Requirement.objects.filter(role__version__track__slug="large").count() == 40 + 5 * 30
+    assert DeclaredDrop.objects.filter(role__version__track__slug="large").count() == 5 * 10
 
 
 @pytest.mark.django_db
@@ -1052,7 +1144,15 @@ def synthetic_ladder() -> dict:
                 "experience_years": {"min": 6, "max": None},
                 "requires": {"rust": [5, 3]},
             },
-            {"slug": "staff-people", "title": "Staff (people)", "rank": 2},
+            {
+                "slug": "staff-people",
+                "title": "Staff (people)",
+                "rank": 2,
+                "drops": [
+                    {"skills": ["go"], "reason": "yes: 'quoted' — 人 ✓"},
+                    {"skills": ["rust"], "reason": "Line one\nline two"},
+                ],
+            },
             {
                 "slug": "junior",
                 "title": "Junior: first rung",
@@ -1094,6 +1194,72 @@ def test_a_synthetic_ladder_stores_what_the_file_says():
     assert rust.statement(7) == f"{LONG_LEVEL_STATEMENT} (7)"
     assert version.skills.get(slug="mentoring").name == "null"
     assert version.categories.get(slug="people").name == "yes"
+    assert sorted(
+        DeclaredDrop.objects.filter(role__version=version).values_list(
+            "role__slug", "skill__slug", "reason"
+        )
+    ) == [
+        ("staff-people", "go", "yes: 'quoted' — 人 ✓"),
+        ("staff-people", "rust", "Line one\nline two"),
+    ]
+
+
+DROPS_YAML = SMALL_YAML.replace(
+    "      sql: [2, 2]\n  - slug: senior",
+    "      sql: [2, 2]\n      docker: [2, 1]\n  - slug: senior",
+) + (
+    "    drops:\n"
+    "      - skills: [docker]\n"
+    "        reason: a senior relies on the platform team for it\n"
+)
+
+
+@pytest.mark.django_db
+def test_declared_drops_round_trip_through_export_and_import(tmp_path):
+    with transaction.atomic():
+        run_import(write(tmp_path, DROPS_YAML, "data.yaml"), publish=True)
+        exported = run_export("data")
+        again = run_import(write(tmp_path, exported, "export.yaml"), publish=True)
+        transaction.set_rollback(True)
+
+    assert exported.endswith(
+        "    requires:\n"
+        "      python: [4, 3]\n"
+        "      sql: [3, 2]\n"
+        "      communication: [3, 1]\n"
+        "    drops:\n"
+        "      - skills: [docker]\n"
+        "        reason: a senior relies on the platform team for it\n"
+    )
+    assert again.startswith("No changes: data v1 already has this content.")
+    # Into a fresh database: the same drop, and the same export again.
+    assert not Track.objects.exists()
+    run_import(write(tmp_path, exported, "export.yaml"), publish=True)
+    assert list(DeclaredDrop.objects.values_list("role__slug", "skill__slug", "reason")) == [
+        ("senior", "docker", "a senior relies on the platform team for it")
+    ]
+    assert run_export("data") == exported
+    assert json.loads(run_export("data", format="json"))["roles"][1]["drops"] == [
+        {"skills": ["docker"], "reason": "a senior relies on the platform team for it"}
+    ]
+
+
+@pytest.mark.django_db
+def test_a_csv_import_leaves_declared_drops_alone_and_refuses_to_require_one(tmp_path):
+    run_import(write(tmp_path, DROPS_YAML, "data.yaml"), publish=True)
+
+    rows = "senior,Senior Data Engineer,2,technical,docker,Docker,3,1\n"
+    problems = failed_import(
+        write(tmp_path, ",".join(interchange.CSV_HEADER) + "\n" + rows, "matrix.csv"),
+        track="data",
+    )
+
+    assert problems == [
+        "matrix.csv:2: senior declares docker dropped in data v1; a CSV import does not change "
+        "declared drops (remove the declaration in the YAML file or the draft first)"
+    ]
+    csv_export = write(tmp_path, run_export("data", format="csv"), "again.csv")
+    assert run_import(csv_export, track="data").startswith("No changes: data v1")
 
 
 @pytest.mark.django_db
