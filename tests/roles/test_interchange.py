@@ -121,6 +121,12 @@ def run_import(path: Path, **options) -> str:
     return out.getvalue()
 
 
+def import_lines(output: str) -> list[str]:
+    """What an import printed about the import itself, without the ladder check after it."""
+    lines = output.splitlines()
+    return lines[: next(i for i, line in enumerate(lines) if line.startswith("Ladder check"))]
+
+
 def run_export(track: str, **options) -> str:
     out = StringIO()
     call_command("export_matrix", track, stdout=out, **options)
@@ -568,7 +574,7 @@ def test_it_imports_a_new_track_as_a_draft(tmp_path):
     assert (senior.experience_min, senior.experience_max) == (5, 10)
     required = senior.requirements.get(skill__slug="python")
     assert (required.level, required.importance) == (4, 3)
-    assert output.splitlines() == [
+    assert import_lines(output) == [
         "Created data v1 (draft).",
         "data v1 (draft): 2 categories, 4 skills, 2 roles, 5 requirements.",
         "A new track: everything is new.",
@@ -635,7 +641,7 @@ def test_a_changed_import_creates_a_v2_draft_and_leaves_v1_as_it_was(tmp_path, p
     v2 = MatrixVersion.objects.get(number=2)
     assert v2.status == "draft"
     assert v2.roles.get(slug="junior").requirements.get(skill__slug="python").level == 3
-    assert output.splitlines() == [
+    assert import_lines(output) == [
         "Created data v2 (draft).",
         "data v2 (draft): 2 categories, 4 skills, 2 roles, 5 requirements.",
         "Changes against v1 (published):",
@@ -700,7 +706,7 @@ def test_a_file_equal_to_the_published_version_leaves_a_different_draft_alone(tm
     output = run_import(write(tmp_path, SMALL_YAML, "data.yaml"), publish=True)
 
     assert version_snapshot(draft) == draft_before
-    assert output.splitlines()[:2] == [
+    assert import_lines(output)[:2] == [
         "No changes: data v1 already has this content.",
         "The draft v2 differs from this file and was left as it is.",
     ]
@@ -715,7 +721,7 @@ def test_it_updates_the_track_name_without_a_new_version(tmp_path, published):
 
     assert MatrixVersion.objects.count() == 1
     assert Track.objects.get().name == "Data Platform Engineering"
-    assert output.splitlines()[:2] == [
+    assert import_lines(output)[:2] == [
         "No changes: data v1 already has this content.",
         "Updated the track's name: 'Data Engineering' -> 'Data Platform Engineering'.",
     ]
@@ -765,7 +771,7 @@ def test_dry_run_writes_nothing_and_prints_the_changes(tmp_path, published):
     output = run_import(write(tmp_path, data, "data.json"), dry_run=True, publish=True)
 
     assert stored() == before
-    assert output.splitlines() == [
+    assert import_lines(output) == [
         "Dry run: nothing was written.",
         "Would create and publish data v2.",
         "data v2 (published): 2 categories, 5 skills, 3 roles, 6 requirements.",
@@ -781,12 +787,33 @@ def test_dry_run_writes_nothing_and_prints_the_changes(tmp_path, published):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_prints_the_ladder_check_and_is_not_refused_by_it(tmp_path, dry_run):
+    data = small_ladder()
+    del data["roles"][1]["requires"]["sql"]  # a hole: the senior forgets the junior's SQL
+
+    output = run_import(write(tmp_path, data, "data.json"), dry_run=dry_run)
+
+    check = output.splitlines()[len(import_lines(output)) :]
+    assert check[0] == "Ladder check (docs/coherence.md): 2 errors, 5 warnings, 1 note."
+    assert (
+        "  error hole [junior -> senior: sql 2 -> 0]: Junior Data Engineer requires SQL at "
+        "Working (2); Senior Data Engineer, the next rung, does not require it: require it, or "
+        "declare the drop."
+    ) in check
+    assert "  warning unused-skill [docker]: No role requires Docker: people rate it and no " in (
+        "\n".join(check)
+    )
+    assert MatrixVersion.objects.exists() is not dry_run
+
+
+@pytest.mark.django_db
 def test_dry_run_of_a_new_track_writes_nothing(tmp_path):
     output = run_import(write(tmp_path, SMALL_YAML, "data.yaml"), dry_run=True)
 
     assert stored()["tracks"] == []
     assert stored()["versions"] == []
-    assert output.splitlines()[:2] == [
+    assert import_lines(output)[:2] == [
         "Dry run: nothing was written.",
         "Would create data v1 (draft).",
     ]
@@ -1292,7 +1319,7 @@ def test_a_csv_import_updates_the_requirements_of_the_roles_it_names(tmp_path, p
     assert junior["title"] == "Junior Data Engineer (I)"
     assert junior["requires"] == {"python": [3, 3], "docker": [1, 1]}
     assert senior == interchange.export_version(published)["roles"][1]
-    assert output.splitlines()[-4:] == [
+    assert import_lines(output)[-4:] == [
         "  ~ role junior: title 'Junior Data Engineer' -> 'Junior Data Engineer (I)'",
         "  ~ requirement junior/python: [2, 3] -> [3, 3]",
         "  + requirement junior/docker: [1, 1]",

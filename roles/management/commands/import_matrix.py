@@ -1,8 +1,9 @@
-"""Import a track's matrix from YAML, JSON or CSV into a draft version (docs/interchange.md)."""
+"""Import a track's matrix from YAML, JSON or CSV into a draft version (docs/interchange.md),
+and print the ladder linter's findings on it (docs/coherence.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roles import interchange
+from roles import coherence, interchange
 
 
 class Command(BaseCommand):
@@ -28,3 +29,8 @@ class Command(BaseCommand):
         except interchange.InterchangeError as error:
             raise CommandError(error.report()) from None
         self.stdout.write(result.report())
+        # The ladder check informs; it never refuses an import (lint_ladder is the gate).
+        report = coherence.lint(document)
+        self.stdout.write(f"Ladder check (docs/coherence.md): {report.summary()}.")
+        for line in report.lines():
+            self.stdout.write(f"  {line}")
