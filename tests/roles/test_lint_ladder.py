@@ -10,8 +10,10 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
+from assessments import scoring
 from roles import interchange
-from tests.factories import ladder_document
+from roles.models import Track
+from tests.factories import ladder_document, scoring_matrix_of
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,27 @@ def test_it_names_what_exists_when_the_track_or_version_does_not(tmp_path):
         lint_ladder("data")
     with pytest.raises(CommandError, match=r"has no version 3 \(versions: v1 \(draft\)\)"):
         lint_ladder("data", "--version", "3")
+
+
+def test_every_shipped_ladder_lints_clean():
+    call_command("bootstrap", no_admin=True, stdout=StringIO())
+
+    for track in ("mlops", "mlops-management"):
+        summary = lint_ladder(track).splitlines()[0]
+        assert summary.startswith(f"{track} v1 (published): 0 errors, 0 warnings, ")
+
+
+def test_the_shipped_director_declares_its_drops_and_still_meets_every_rung_below():
+    call_command("bootstrap", no_admin=True, stdout=StringIO())
+    document = interchange.export_version(Track.objects.get(slug="mlops").current_version())
+    director = document["roles"][-1]
+
+    assert director["slug"] == "director-of-mlops"
+    assert set(director["drops"]) == {
+        *("r", "scala", "data-structures-algorithms", "big-data"),
+        *("dvc", "kubeflow", "modeldb", "jenkins", "elk-stack", "elasticsearch"),
+        *("tensorflow", "pytorch", "scikit-learn", "kafka"),
+    }
+    exact = {skill: level for skill, (level, _) in director["requires"].items()}
+    result = scoring.score(scoring_matrix_of(document), exact)
+    assert {role_score.verdict for role_score in result.roles} == {"ready"}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from roles.models import DeclaredDrop, Requirement, Role
@@ -284,6 +286,19 @@ def test_role_detail_says_which_skills_the_rung_no_longer_assesses_and_why(clien
     # Rungs that drop nothing say nothing of it.
     engineer = client.get(reverse("roles:role_detail", args=["mlops", "mlops-engineer"]))
     assert "Not assessed" not in engineer.content.decode()
+
+
+def test_the_shipped_director_page_says_what_it_no_longer_assesses(client):
+    call_command("bootstrap", no_admin=True, stdout=StringIO())
+
+    html = client.get(reverse("roles:role_detail", args=["mlops", "director-of-mlops"]))
+    text = _text(html.content.decode())
+
+    assert (
+        "Not assessed at this rung: R, Scala, Data structures and algorithms, Big data "
+        "technologies: a director no longer writes or tunes this code;"
+    ) in text
+    assert "Not assessed at this rung: DVC (Data Version Control), Kubeflow, ModelDB" in text
 
 
 def test_role_detail_of_the_first_rung_says_so(client, mlops):
