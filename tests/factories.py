@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 
 from assessments import scoring
 from assessments.models import Assessment, Rating
+from roles.document import EMPTY_EXPERIENCE, EMPTY_SALARY
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
 
 MLOPS_SCALE = ["None", "Awareness", "Working", "Practitioner", "Advanced", "Expert"]
@@ -231,15 +232,8 @@ def ladder_document(
                 "title": spec[0].replace("-", " ").title(),
                 "rank": spec[1],
                 "summary": "",
-                "salary": {
-                    "min": None,
-                    "max": None,
-                    "average": None,
-                    "currency": "",
-                    "year": None,
-                    "source": "",
-                },
-                "experience_years": {"min": None, "max": None},
+                "salary": dict(EMPTY_SALARY),
+                "experience_years": dict(EMPTY_EXPERIENCE),
                 "requires": {
                     name: list(pair)
                     for name, pair in sorted(spec[2].items(), key=lambda item: order[item[0]])

@@ -55,8 +55,8 @@ def diff(old: MatrixDocument | None, new: MatrixDocument) -> MatrixDiff:
     changes += _diff_entries("category", old["categories"], new["categories"], _category_changes)
     changes += _diff_entries("skill", old["skills"], new["skills"], _skill_changes)
     changes += _diff_entries("role", old["roles"], new["roles"], _role_changes)
-    changes += _diff_requirements(old["roles"], new["roles"])
-    changes += _diff_drops(old["roles"], new["roles"])
+    changes += _diff_per_role(old["roles"], new["roles"], "requires", "requirement", _list_text)
+    changes += _diff_per_role(old["roles"], new["roles"], "drops", "drop", repr)
     return MatrixDiff(changes=tuple(changes))
 
 
@@ -163,52 +163,26 @@ def _list_text(values: list) -> str:
     return "[" + ", ".join(map(str, values)) + "]"
 
 
-def _diff_requirements(old_roles: list[dict], new_roles: list[dict]) -> list[Change]:
-    """Requirement changes of roles on both sides (added and removed roles say their own)."""
-    before = {role["slug"]: role["requires"] for role in old_roles}
+def _diff_per_role(
+    old_roles: list[dict], new_roles: list[dict], key: str, kind: str, text
+) -> list[Change]:
+    """Entries of a per-role mapping (`requires`, `drops`) added, changed or removed, on roles
+    on both sides (added and removed roles say their own); `text` writes one value."""
+    before = {role["slug"]: role[key] for role in old_roles}
     changes = []
     for role in new_roles:
         if role["slug"] not in before:
             continue
-        old_requires, new_requires = before[role["slug"]], role["requires"]
-        for skill, pair in new_requires.items():
+        old, new = before[role["slug"]], role[key]
+        for skill, value in new.items():
             name = f"{role['slug']}/{skill}"
-            if skill not in old_requires:
-                changes.append(Change("+", "requirement", name, _list_text(pair)))
-            elif old_requires[skill] != pair:
-                changes.append(
-                    Change(
-                        "~",
-                        "requirement",
-                        name,
-                        f"{_list_text(old_requires[skill])} -> {_list_text(pair)}",
-                    )
-                )
-        for skill, pair in old_requires.items():
-            if skill not in new_requires:
-                changes.append(
-                    Change("-", "requirement", f"{role['slug']}/{skill}", _list_text(pair))
-                )
-    return changes
-
-
-def _diff_drops(old_roles: list[dict], new_roles: list[dict]) -> list[Change]:
-    """Declared drops added, removed or given another reason, on roles on both sides."""
-    before = {role["slug"]: role["drops"] for role in old_roles}
-    changes = []
-    for role in new_roles:
-        if role["slug"] not in before:
-            continue
-        old_drops, new_drops = before[role["slug"]], role["drops"]
-        for skill, reason in new_drops.items():
-            name = f"{role['slug']}/{skill}"
-            if skill not in old_drops:
-                changes.append(Change("+", "drop", name, repr(reason)))
-            elif old_drops[skill] != reason:
-                changes.append(Change("~", "drop", name, f"{old_drops[skill]!r} -> {reason!r}"))
+            if skill not in old:
+                changes.append(Change("+", kind, name, text(value)))
+            elif old[skill] != value:
+                changes.append(Change("~", kind, name, f"{text(old[skill])} -> {text(value)}"))
         changes += [
-            Change("-", "drop", f"{role['slug']}/{skill}", repr(reason))
-            for skill, reason in old_drops.items()
-            if skill not in new_drops
+            Change("-", kind, f"{role['slug']}/{skill}", text(value))
+            for skill, value in old.items()
+            if skill not in new
         ]
     return changes
