@@ -12,7 +12,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+# The editor's audit log and the learning resources live in their own modules; imported here
+# so that Django registers their models with the app.
+from roles.audit import AuditEntry  # noqa: F401
 from roles.document import MatrixDocument, build_document, document_hash
+from roles.resources import LearningResource  # noqa: F401
 
 MAX_SCALE_LEVEL = 7
 MIN_SCALE_LEVEL = 3
@@ -172,6 +176,8 @@ class MatrixVersion(models.Model):
 
     class Meta:
         ordering = ["track", "-number"]
+        # Held by the "Matrix editors" group (and superusers): the browser's matrix editor.
+        permissions = [("edit_matrix", "Can edit matrices in the matrix editor")]
         constraints = [
             models.UniqueConstraint(fields=["track", "number"], name="version_number_unique"),
             models.UniqueConstraint(
