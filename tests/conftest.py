@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
+from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_editor, make_ladder
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -42,6 +42,32 @@ def stranger(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the Matrix editors group: may use the matrix editor, is not staff."""
+    return make_editor(username="editor")
+
+
+@pytest.fixture
+def staff(db):
+    """Staff without the matrix permission: the editor is a 404 to them."""
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

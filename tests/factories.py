@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import factory
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from assessments import scoring
 from assessments.models import Assessment, Rating
@@ -30,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def make_editor(**fields) -> User:
+    """A user in the Matrix editors group (created by a data migration)."""
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name="Matrix editors"))
+    return user
 
 
 class TrackFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,103 @@
+"""Who may use the matrix editor, and the objects its URLs name. Anyone without the
+permission, signed in or not, staff or not, gets a 404: the editor's existence never shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django_htmx.middleware import HtmxDetails
+
+from roles.models import MatrixVersion, Track
+
+PERMISSION = "roles.edit_matrix"
+NO_DRAFT = "There is no draft to edit: start one from the current version first."
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST: the browser follows with a GET."""
+
+    status_code = 303
+
+
+def can_edit_matrix(user) -> bool:
+    """Superusers and anyone holding roles.edit_matrix, directly or through a group such as
+    Matrix editors; active accounts only. The rule of user.has_perm() with Django's model
+    backend, in one query where has_perm() takes two: every editor request asks it, and the
+    cell save has a tight budget (bench/editor.py)."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    app_label, codename = PERMISSION.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+def editor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps every editor view (roles/editor/urls.py): a 404 for anyone without the permission,
+    before anything else answers (a 405 for the wrong method would tell the page exists)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_edit_matrix(request.user):
+            raise Http404("No such page.")
+        request.matrix_editor = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def require_editor(request: HttpRequest) -> None:
+    """Fails closed: a view reached without editor_only() answers 404."""
+    if not getattr(request, "matrix_editor", False):
+        raise Http404("No such page.")
+
+
+def get_track_for_editor(request: HttpRequest, track_slug: str) -> Track:
+    require_editor(request)
+    return get_object_or_404(Track, slug=track_slug)
+
+
+def get_draft_for_editor(request: HttpRequest, track_slug: str) -> MatrixVersion | None:
+    """The track's draft (with its track), None when it has none."""
+    require_editor(request)
+    draft = (
+        MatrixVersion.objects.select_related("track")
+        .filter(track__slug=track_slug, status=MatrixVersion.Status.DRAFT)
+        .order_by()
+        .first()
+    )
+    if draft is None:
+        get_object_or_404(Track, slug=track_slug)
+    return draft
+
+
+def grid_url(track_slug: str, anchor: str = "") -> str:
+    url = reverse("roles:editor:grid", args=[track_slug])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def no_draft_redirect(request: HttpRequest, track_slug: str) -> HttpResponseRedirect:
+    messages.warning(request, NO_DRAFT)
+    return HttpResponseSeeOther(grid_url(track_slug))
+
+
+def wants_fragment(request: HtmxHttpRequest) -> bool:
+    # Boosted and history-restore requests want the whole page.
+    return (
+        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    )

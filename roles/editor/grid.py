@@ -1,0 +1,207 @@
+"""The matrix grid's view model: skills as rows grouped by category, roles as columns in rank
+order, each cell with its level by name and number, its importance, and the link that edits
+it. Built from four queries whatever the size of the matrix.
+
+The cells' markup is written here, once, rather than in the template: a grid holds up to
+164 x 8 cells, and Django's template engine takes some 60 microseconds a cell, which made the
+page six times slower than its target (bench/editor.py). The page and the one-cell response
+of htmx both use `cell_markup()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from roles.models import IMPORTANCE_NAMES, Category, MatrixVersion, Requirement, Role, Skill
+
+ESSENTIAL = 3
+
+
+def level_label(version: MatrixVersion, level: int) -> str:
+    return f"{level} · {version.level_name(level)}" if level else "Not required"
+
+
+def cell_dom_id(role_slug: str, skill_slug: str) -> str:
+    return f"cell-{role_slug}--{skill_slug}"
+
+
+class CellMarkup:
+    """The markup of the cells and rows of one version: the texts of every level and
+    importance escaped once, then one string format per cell."""
+
+    def __init__(self, version: MatrixVersion, *, editable: bool):
+        self.editable = editable
+        # Entities keep the page ASCII, which Python copies and encodes fastest; short tags
+        # keep 164 x 8 cells small (editor.css styles them).
+        self.contents = {
+            (
+                0,
+                0,
+            ): '<i aria-hidden="true">&ndash;</i><span class="visually-hidden">not required</span>'
+        }
+        self.css = {(0, 0): "i0"}
+        for level in range(1, version.max_level + 1):
+            label = escape(level_label(version, level)).replace("\u00b7", "&middot;")
+            for importance, name in IMPORTANCE_NAMES.items():
+                self.contents[(level, importance)] = f"<b>{label}</b> <small>{escape(name)}</small>"
+                self.css[(level, importance)] = f"i{importance}"
+        self.track = version.track.slug
+        pattern = reverse("roles:editor:cell", args=[self.track, "ROLE", "SKILL"])
+        self.url_head, _, self.url_tail = pattern.partition("ROLE/SKILL")
+
+    def td(
+        self, role_slug: str, skill_slug: str, level: int, importance: int, extra: str = ""
+    ) -> str:
+        key = (level, importance) if level else (0, 0)
+        content = self.contents.get(key)
+        if content is None:  # a level above the scale: only a broken import could store it
+            content, key = escape(str(level)), (0, 0)
+        # Slugs are [a-z0-9-]: nothing to escape or quote.
+        if self.editable:
+            url = f"{self.url_head}{role_slug}/{skill_slug}{self.url_tail}"
+            content = (
+                f'<a href="{url}" hx-get="{url}" hx-target="closest td" hx-swap="outerHTML">'
+                f"{content}</a>"
+            )
+        return (
+            f'<td id="cell-{role_slug}--{skill_slug}" class="cell {self.css[key]}">'
+            f"{content}{extra}</td>"
+        )
+
+    @cached_property
+    def _skill_url(self) -> tuple[str, str]:
+        head, _, tail = reverse("roles:editor:skill", args=[self.track, "SKILL"]).partition("SKILL")
+        return head, tail
+
+    def role_url(self, role_slug: str) -> str:
+        return reverse("roles:editor:role", args=[self.track, role_slug])
+
+    def category_url(self, category_slug: str) -> str:
+        return reverse("roles:editor:category", args=[self.track, category_slug])
+
+    def row(self, skill_slug: str, skill_name: str, cells: str) -> str:
+        name = escape(skill_name)
+        if self.editable:
+            head, tail = self._skill_url
+            name = f'<a href="{head}{skill_slug}{tail}">{name}</a>'
+        return (
+            f'<tr><th scope="row" class="matrix-skill" id="skill-{skill_slug}">{name}</th>'
+            f"{cells}</tr>"
+        )
+
+
+def cell_markup(
+    version: MatrixVersion,
+    role_slug: str,
+    skill_slug: str,
+    level: int,
+    importance: int,
+    *,
+    notice: str = "",
+    saved: bool = False,
+) -> SafeString:
+    """One editable cell, as the grid shows it, with a notice for the admin who just saved it."""
+    extra = ""
+    if notice:
+        extra = f'<p class="cell-message" role="status">{escape(notice)}</p>'
+    elif saved:
+        extra = '<span class="visually-hidden" role="status">Saved.</span>'
+    markup = CellMarkup(version, editable=True)
+    return mark_safe(markup.td(role_slug, skill_slug, level, importance, extra))
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One cell for its own page and form."""
+
+    role: Role
+    skill: Skill
+    level: int  # 0: not required
+    importance: int  # 0 when not required
+    label: str
+    url: str
+    dom_id: str
+
+    @property
+    def importance_name(self) -> str:
+        return IMPORTANCE_NAMES.get(self.importance, "")
+
+
+def build_cell(version: MatrixVersion, role: Role, skill: Skill, level: int, importance: int):
+    return CellView(
+        role=role,
+        skill=skill,
+        level=level,
+        importance=importance if level else 0,
+        label=level_label(version, level),
+        url=reverse("roles:editor:cell", args=[version.track.slug, role.slug, skill.slug]),
+        dom_id=cell_dom_id(role.slug, skill.slug),
+    )
+
+
+@dataclass(frozen=True)
+class GridSection:
+    category: Category
+    edit_url: str
+    skill_count: int
+    rows: SafeString  # the section's <tr> rows, each a skill with its cells
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    role: Role
+    edit_url: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    version: MatrixVersion
+    columns: tuple[GridColumn, ...]
+    sections: tuple[GridSection, ...]
+
+    @property
+    def skill_count(self) -> int:
+        return sum(section.skill_count for section in self.sections)
+
+
+def build_grid(version: MatrixVersion, *, editable: bool) -> Grid:
+    """The grid of a version (its track already loaded)."""
+    categories = list(version.categories.in_matrix_order().only("version", "slug", "name"))
+    skills = version.skills.in_matrix_order().values_list("id", "slug", "name", "category_id")
+    roles = list(version.roles.in_matrix_order().only("version", "slug", "title", "rank"))
+    columns = [(role.id, role.slug) for role in roles]
+    # order_by(): the requirements' default order joins two more tables for nothing.
+    required = {
+        (role_id, skill_id): (level, importance)
+        for role_id, skill_id, level, importance in Requirement.objects.filter(
+            role_id__in=[role_id for role_id, _ in columns]
+        )
+        .order_by()
+        .values_list("role_id", "skill_id", "level", "importance")
+    }
+    markup = CellMarkup(version, editable=editable)
+    td, not_required = markup.td, (0, 0)
+    rows: dict[int, list[str]] = {category.pk: [] for category in categories}
+    for skill_id, skill_slug, skill_name, category_id in skills:
+        cells = "".join(
+            td(role_slug, skill_slug, *required.get((role_id, skill_id), not_required))
+            for role_id, role_slug in columns
+        )
+        rows[category_id].append(markup.row(skill_slug, skill_name, cells))
+    return Grid(
+        version=version,
+        columns=tuple(GridColumn(role, markup.role_url(role.slug)) for role in roles),
+        sections=tuple(
+            GridSection(
+                category=category,
+                edit_url=markup.category_url(category.slug),
+                skill_count=len(rows[category.pk]),
+                rows=mark_safe("".join(rows[category.pk])),
+            )
+            for category in categories
+        ),
+    )
