@@ -232,6 +232,16 @@ class RoleForm(forms.ModelForm):
             raise forms.ValidationError("Give at most 80 years.")
         return years
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for low, high, what in (
+            ("salary_min", "salary_max", "The lowest salary is above the highest."),
+            ("experience_min", "experience_max", "The experience starts after it ends."),
+        ):
+            if None not in (cleaned.get(low), cleaned.get(high)) and cleaned[low] > cleaned[high]:
+                self.add_error(high, what)
+        return cleaned
+
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
