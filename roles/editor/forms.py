@@ -71,6 +71,10 @@ class CellForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if cleaned.get("level") == 0:
+            # Not required: whatever importance came with it does not matter.
+            self.errors.pop("importance", None)
+            cleaned["importance"] = None
         missing = cleaned.get("level") and not cleaned.get("importance")
         if missing and "importance" not in self.errors:
             self.add_error("importance", "Choose an importance from 1 to 3.")
