@@ -12,6 +12,7 @@ from roles.models import (
     IMPORTANCE_NAMES,
     STATEMENT_MAX,
     Category,
+    DeclaredDrop,
     MatrixVersion,
     Role,
 )
@@ -95,6 +96,17 @@ class CellForm(forms.Form):
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(
+        max_length=DeclaredDrop._meta.get_field("reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why this rung no longer assesses it",
+        help_text="Shown on the role's public page, e.g. “a director relies on the team's "
+        "hands-on expertise with these tools”.",
+        error_messages={"required": "Say why this rung no longer assesses the skill."},
+    )
 
 
 class CategoryForm(forms.Form):

@@ -1,6 +1,7 @@
 """The matrix grid's view model: skills as rows grouped by category, roles as columns in rank
 order, each cell with its level by name and number, its importance, and the link that edits
-it. Built from four queries whatever the size of the matrix.
+it, and the cells a role declares dropped (roles.coherence). Built from five queries whatever
+the size of the matrix.
 
 The cells' markup is written here, once, rather than in the template: a grid holds up to
 164 x 8 cells, and Django's template engine takes some 60 microseconds a cell, which made the
@@ -16,7 +17,15 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from roles.models import IMPORTANCE_NAMES, Category, MatrixVersion, Requirement, Role, Skill
+from roles.models import (
+    IMPORTANCE_NAMES,
+    Category,
+    DeclaredDrop,
+    MatrixVersion,
+    Requirement,
+    Role,
+    Skill,
+)
 
 ESSENTIAL = 3
 
@@ -44,6 +53,10 @@ class CellMarkup:
             ): '<i aria-hidden="true">&ndash;</i><span class="visually-hidden">not required</span>'
         }
         self.css = {(0, 0): "i0"}
+        self.dropped = (
+            '<i aria-hidden="true">&ndash;</i> <small>dropped</small>'
+            '<span class="visually-hidden"> on purpose: declared no longer assessed</span>'
+        )
         for level in range(1, version.max_level + 1):
             label = escape(level_label(version, level)).replace("\u00b7", "&middot;")
             for importance, name in IMPORTANCE_NAMES.items():
@@ -54,10 +67,17 @@ class CellMarkup:
         self.url_head, _, self.url_tail = pattern.partition("ROLE/SKILL")
 
     def td(
-        self, role_slug: str, skill_slug: str, level: int, importance: int, extra: str = ""
+        self,
+        role_slug: str,
+        skill_slug: str,
+        level: int,
+        importance: int,
+        extra: str = "",
+        *,
+        dropped: bool = False,
     ) -> str:
         key = (level, importance) if level else (0, 0)
-        content = self.contents.get(key)
+        content = self.dropped if dropped and not level else self.contents.get(key)
         if content is None:  # a level above the scale: only a broken import could store it
             content, key = escape(str(level)), (0, 0)
         # Slugs are [a-z0-9-]: nothing to escape or quote.
@@ -103,15 +123,20 @@ def cell_markup(
     *,
     notice: str = "",
     saved: bool = False,
+    dropped: bool = False,
+    drop_url: str = "",
 ) -> SafeString:
-    """One editable cell, as the grid shows it, with a notice for the admin who just saved it."""
+    """One editable cell, as the grid shows it, with a notice for the admin who just saved it
+    and, when the rung below requires its skill, a link to declare the drop."""
     extra = ""
     if notice:
         extra = f'<p class="cell-message" role="status">{escape(notice)}</p>'
     elif saved:
         extra = '<span class="visually-hidden" role="status">Saved.</span>'
+    if drop_url:
+        extra += f'<p class="cell-message"><a href="{escape(drop_url)}">Declare the drop</a></p>'
     markup = CellMarkup(version, editable=True)
-    return mark_safe(markup.td(role_slug, skill_slug, level, importance, extra))
+    return mark_safe(markup.td(role_slug, skill_slug, level, importance, extra, dropped=dropped))
 
 
 @dataclass(frozen=True)
@@ -169,26 +194,35 @@ class Grid:
 
 
 def build_grid(version: MatrixVersion, *, editable: bool) -> Grid:
-    """The grid of a version (its track already loaded)."""
+    """The grid of a version (its track already loaded): five queries."""
     categories = list(version.categories.in_matrix_order().only("version", "slug", "name"))
     skills = version.skills.in_matrix_order().values_list("id", "slug", "name", "category_id")
     roles = list(version.roles.in_matrix_order().only("version", "slug", "title", "rank"))
     columns = [(role.id, role.slug) for role in roles]
-    # order_by(): the requirements' default order joins two more tables for nothing.
+    role_ids = [role_id for role_id, _ in columns]
+    # order_by(): the default orders join two more tables for nothing.
     required = {
         (role_id, skill_id): (level, importance)
-        for role_id, skill_id, level, importance in Requirement.objects.filter(
-            role_id__in=[role_id for role_id, _ in columns]
-        )
+        for role_id, skill_id, level, importance in Requirement.objects.filter(role_id__in=role_ids)
         .order_by()
         .values_list("role_id", "skill_id", "level", "importance")
     }
+    dropped = set(
+        DeclaredDrop.objects.filter(role_id__in=role_ids)
+        .order_by()
+        .values_list("role_id", "skill_id")
+    )
     markup = CellMarkup(version, editable=editable)
     td, not_required = markup.td, (0, 0)
     rows: dict[int, list[str]] = {category.pk: [] for category in categories}
     for skill_id, skill_slug, skill_name, category_id in skills:
         cells = "".join(
-            td(role_slug, skill_slug, *required.get((role_id, skill_id), not_required))
+            td(
+                role_slug,
+                skill_slug,
+                *required.get((role_id, skill_id), not_required),
+                dropped=(role_id, skill_id) in dropped,
+            )
             for role_id, role_slug in columns
         )
         rows[category_id].append(markup.row(skill_slug, skill_name, cells))

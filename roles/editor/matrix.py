@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -24,9 +25,9 @@ from roles.editor.access import (
     require_editor,
     wants_fragment,
 )
-from roles.editor.forms import DEFAULT_IMPORTANCE, CellForm
+from roles.editor.forms import DEFAULT_IMPORTANCE, CellForm, DropForm
 from roles.editor.grid import build_cell, build_grid, cell_dom_id, cell_markup
-from roles.models import MatrixVersion, Requirement, Role, Skill, Track
+from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 
 RECENT_CHANGES = 8
 CHANGES_PER_PAGE = 100
@@ -190,18 +191,92 @@ def _save_cell(
         return _cell_response(request, context, form=True, status=400)
     after = saved.after or (0, 0)
     notice = _changed_under_you(draft, saved)
+    # Not required any more while the rung below requires it: a hole, unless declared.
+    below = (
+        drafting.rung_below_requires(draft, address)
+        if saved.after is None and saved.before is not None and not saved.dropped
+        else []
+    )
+    drop_url = reverse("roles:editor:drop", args=[track_slug, role_slug, skill_slug])
     if wants_fragment(request):
-        html = cell_markup(draft, role_slug, skill_slug, *after, notice=notice, saved=True)
+        html = cell_markup(
+            draft,
+            role_slug,
+            skill_slug,
+            *after,
+            notice=notice,
+            saved=True,
+            dropped=saved.dropped,
+            drop_url=drop_url if below else "",
+        )
         return render(request, "roles/editor/grid.html#cell", {"cell_html": html})
     text = (
         f"Saved: {address.role_title} needs {address.skill_name} at "
         f"{drafting.cell_text(draft, saved.after)}."
     )
+    if below:
+        text += f" {_below_text(address, below)}"
     if notice:
         messages.warning(request, f"{notice} {text}")
     else:
         messages.success(request, text)
+    if below:
+        return HttpResponseSeeOther(drop_url)
     return HttpResponseSeeOther(grid_url(track_slug, cell_dom_id(role_slug, skill_slug)))
+
+
+def _below_text(address: drafting.CellAddress, below: list[tuple[str, int]]) -> str:
+    roles = " and ".join(title for title, _ in below)
+    return (
+        f"{roles}, on the rung below, require{'s' if len(below) == 1 else ''} "
+        f"{address.skill_name}: declare why {address.role_title} no longer assesses it, or "
+        "the ladder checks will report a hole."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def drop(request: HttpRequest, track_slug: str, role_slug: str, skill_slug: str) -> HttpResponse:
+    """Declare (POST `reason`) or withdraw (POST `withdraw`) that a role no longer assesses a
+    skill that the rung below requires."""
+    draft = get_draft_for_editor(request, track_slug)
+    if draft is None:
+        return no_draft_redirect(request, track_slug)
+    role, skill = _cell_of(draft, role_slug, skill_slug)
+    address = drafting.CellAddress(role.pk, role.slug, role.title, skill.pk, skill.slug, skill.name)
+    existing = DeclaredDrop.objects.filter(role=role, skill=skill).first()
+    form = DropForm(request.POST or None, initial={"reason": existing.reason if existing else ""})
+    back = grid_url(track_slug, cell_dom_id(role_slug, skill_slug))
+    status = 200
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST:
+                drafting.withdraw_drop(draft, address, user=request.user)
+                messages.success(request, f"{role.title} no longer declares the drop.")
+                return HttpResponseSeeOther(back)
+            status = 400
+            if form.is_valid():
+                drafting.declare_drop(
+                    draft, address, form.cleaned_data["reason"], user=request.user
+                )
+                messages.success(
+                    request, f"Declared: {role.title} no longer assesses {skill.name}."
+                )
+                return HttpResponseSeeOther(back)
+        except drafting.DraftError as error:
+            form.add_error(None, str(error))
+            status = error.status
+    context = {
+        "track": draft.track,
+        "draft": draft,
+        "role": role,
+        "skill": skill,
+        "form": form,
+        "existing": existing,
+        "below": drafting.rung_below_requires(draft, address),
+        "required": Requirement.objects.filter(role=role, skill=skill).exists(),
+        "back": back,
+    }
+    return render(request, "roles/editor/drop.html", context, status=status)
 
 
 GONE = (

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from roles import drafting, interchange
+from roles import coherence, drafting, interchange
 from roles.audit import AuditEntry
 from roles.document import document_hash
 from roles.editor.access import (
@@ -90,6 +90,7 @@ def review(request: HttpRequest, track_slug: str) -> HttpResponse:
     current = track.current_version()
     document = interchange.export_version(draft)
     changes = interchange.diff(interchange.export_version(current) if current else None, document)
+    lint = coherence.lint(document)
     context = {
         "track": track,
         "draft": draft,
@@ -97,6 +98,8 @@ def review(request: HttpRequest, track_slug: str) -> HttpResponse:
         "changes": changes,
         "groups": change_groups(changes),
         "reviewed": document_hash(document),
+        "lint": lint,
+        "lint_count": len(lint.errors) + len(lint.warnings),
         "in_progress": _in_progress_elsewhere(track),
         "empty": not document["skills"] or not document["roles"],
     }

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from roles import drafting
+from roles import draft_structure, drafting
 from roles.editor.access import (
     HttpResponseSeeOther,
     get_draft_for_editor,
@@ -124,7 +124,7 @@ def skill_new(request: HttpRequest, track_slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                skill = drafting.add_skill(
+                skill = draft_structure.add_skill(
                     draft,
                     user=request.user,
                     name=data["name"],
@@ -167,7 +167,7 @@ def skill_edit(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpRe
         if form.is_valid():
             data = form.cleaned_data
             try:
-                drafting.update_skill(
+                draft_structure.update_skill(
                     draft,
                     skill,
                     user=request.user,
@@ -205,7 +205,7 @@ def skill_remove(request: HttpRequest, track_slug: str, skill_slug: str) -> Http
     )
     consequences = _requirement_lines(draft, requirements)
     return _remove(
-        request, draft, skill, drafting.remove_skill, consequences, _skill_url(draft, skill)
+        request, draft, skill, draft_structure.remove_skill, consequences, _skill_url(draft, skill)
     )
 
 
@@ -215,7 +215,7 @@ def skill_move(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpRe
     if draft is None:
         return no_draft_redirect(request, track_slug)
     skill = _get_or_404(Skill, draft, skill_slug, "skill")
-    return _move(request, draft, skill, drafting.move_skill, _skill_url(draft, skill))
+    return _move(request, draft, skill, draft_structure.move_skill, _skill_url(draft, skill))
 
 
 # ---------- Categories -----------------------------------------------------------------------
@@ -236,7 +236,9 @@ def category_new(request: HttpRequest, track_slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                category = drafting.add_category(draft, user=request.user, **form.cleaned_data)
+                category = draft_structure.add_category(
+                    draft, user=request.user, **form.cleaned_data
+                )
             except drafting.DraftError as error:
                 status = _refused(form, error)
             else:
@@ -261,7 +263,9 @@ def category_edit(request: HttpRequest, track_slug: str, category_slug: str) -> 
         status = 400
         if form.is_valid():
             try:
-                drafting.update_category(draft, category, user=request.user, **form.cleaned_data)
+                draft_structure.update_category(
+                    draft, category, user=request.user, **form.cleaned_data
+                )
             except drafting.DraftError as error:
                 status = _refused(form, error)
             else:
@@ -290,7 +294,7 @@ def category_remove(request: HttpRequest, track_slug: str, category_slug: str) -
         for skill in skills
     ]
     back = _category_url(draft, category)
-    return _remove(request, draft, category, drafting.remove_category, consequences, back)
+    return _remove(request, draft, category, draft_structure.remove_category, consequences, back)
 
 
 @require_POST
@@ -300,7 +304,7 @@ def category_move(request: HttpRequest, track_slug: str, category_slug: str) -> 
         return no_draft_redirect(request, track_slug)
     category = _get_or_404(Category, draft, category_slug, "category")
     back = _category_url(draft, category)
-    return _move(request, draft, category, drafting.move_category, back)
+    return _move(request, draft, category, draft_structure.move_category, back)
 
 
 # ---------- Roles ----------------------------------------------------------------------------
@@ -322,7 +326,7 @@ def role_new(request: HttpRequest, track_slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                role = drafting.add_role(draft, user=request.user, values=form.values())
+                role = draft_structure.add_role(draft, user=request.user, values=form.values())
             except drafting.DraftError as error:
                 status = _refused(form, error, "title")
             else:
@@ -349,7 +353,7 @@ def role_edit(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResp
         status = 400
         if form.is_valid():
             try:
-                drafting.update_role(draft, stored, user=request.user, values=form.values())
+                draft_structure.update_role(draft, stored, user=request.user, values=form.values())
             except drafting.DraftError as error:
                 status = _refused(form, error, "title")
             else:
@@ -379,7 +383,9 @@ def role_remove(request: HttpRequest, track_slug: str, role_slug: str) -> HttpRe
         .order_by("skill__category__position", "skill__position")
     )
     consequences = _requirement_lines(draft, requirements)
-    return _remove(request, draft, role, drafting.remove_role, consequences, _role_url(draft, role))
+    return _remove(
+        request, draft, role, draft_structure.remove_role, consequences, _role_url(draft, role)
+    )
 
 
 @require_POST
@@ -388,4 +394,4 @@ def role_move(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResp
     if draft is None:
         return no_draft_redirect(request, track_slug)
     role = _get_or_404(Role, draft, role_slug, "role")
-    return _move(request, draft, role, drafting.move_role, _role_url(draft, role))
+    return _move(request, draft, role, draft_structure.move_role, _role_url(draft, role))

@@ -19,6 +19,7 @@ urlpatterns = [
         matrix.cell,
         name="cell",
     ),
+    editor_path("drops/<slug:role_slug>/<slug:skill_slug>/", matrix.drop, name="drop"),
     editor_path("diff/", publishing.review, name="review"),
     editor_path("publish/", publishing.publish, name="publish"),
     editor_path("import/", publishing.import_file, name="import"),

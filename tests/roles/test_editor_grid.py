@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 # Session, user, permission, track and its two latest versions, categories, skills, roles,
-# requirements, latest changes.
-GRID_QUERIES = 10
+# requirements, declared drops, latest changes.
+GRID_QUERIES = 11
 # Session, user, permission; in a transaction (its savepoint and release count here, as the
 # test runs in one): the draft (locked), the cell's role and skill, the stored value, its
 # update, the audit entry.
