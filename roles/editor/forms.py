@@ -16,7 +16,7 @@ from roles.models import (
     MatrixVersion,
     Role,
 )
-from roles.resources import URL_MAX, LearningResource
+from roles.resources import URL_MAX, LearningResource, web_url
 
 NAME_MAX = 200
 IMPORTANCE_CHOICES = [(value, f"{value} · {name}") for value, name in IMPORTANCE_NAMES.items()]
@@ -269,9 +269,13 @@ class ResourceForm(forms.ModelForm):
     url = forms.URLField(
         assume_scheme="https",
         max_length=URL_MAX,
+        validators=[web_url],
         label="Web address",
         help_text="http or https only.",
-        error_messages={"required": "Give the resource's web address."},
+        error_messages={
+            "required": "Give the resource's web address.",
+            "invalid": "Enter a web address (http or https).",
+        },
     )
 
     levels = forms.TypedMultipleChoiceField(

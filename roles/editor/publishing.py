@@ -213,7 +213,7 @@ def export(request: HttpRequest, track_slug: str, number: int, fmt: str) -> Http
     if fmt not in FORMATS:
         raise Http404(f"No export format “{fmt}”: use {', '.join(FORMATS)}.")
     version = _get_version_or_404(track, number)
-    text = interchange.dump(interchange.export_version(version), fmt)
+    text = interchange.dump(interchange.export_version(version, resources=True), fmt)
     response = HttpResponse(text, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{track.slug}-v{version.number}.{fmt}"

@@ -9,10 +9,13 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from roles.document import MatrixDocument, version_content
+from roles.interchange import resources as resource_section
 from roles.interchange.diff import MatrixDiff, diff
 from roles.interchange.export import export_version
 from roles.interchange.problems import InterchangeError
+from roles.interchange.resources import ResourceChanges
 from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
+from roles.resources import LearningResource
 
 CREATED = "created"
 REPLACED = "replaced"
@@ -32,6 +35,8 @@ class ImportResult:
     base: str | None  # the version the changes are measured against, e.g. "v3 (published)"
     track_updates: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The file's learning resources against the track's; None when it has no resources section.
+    resources: ResourceChanges | None = None
 
     def report(self) -> str:
         would = self.dry_run
@@ -60,6 +65,8 @@ class ImportResult:
         for update in self.track_updates:
             lines.append(f"{'Would update' if would else 'Updated'} the track's {update}.")
         lines.extend(self.notes)
+        if self.resources is not None:
+            lines.append(self.resources.text(dry_run=would))
         counts = ", ".join(f"{count} {kind}" for kind, count in self.counts.items())
         lines.append(f"{name} ({self.status}): {counts}.")
         if self.outcome != UNCHANGED:
@@ -74,19 +81,27 @@ class ImportResult:
 
 
 def import_document(
-    document: MatrixDocument, *, publish: bool = False, dry_run: bool = False
+    document: MatrixDocument,
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    seed_resources: bool = False,
 ) -> ImportResult:
     """Store a validated document as the track's draft (new, or replacing the draft's content),
     in one transaction; publish it if asked. Content equal to the current version creates
-    nothing. A dry run computes the same result and writes nothing."""
+    nothing. A file with a resources section makes the track's learning resources exactly its
+    own (with `seed_resources`, only for a track that has none yet). A dry run computes the same
+    result and writes nothing."""
     with transaction.atomic():
-        result = _import(document, publish=publish, dry_run=dry_run)
+        result = _import(document, publish=publish, dry_run=dry_run, seed_resources=seed_resources)
         if dry_run:
             transaction.set_rollback(True)
     return result
 
 
-def _import(document: MatrixDocument, *, publish: bool, dry_run: bool) -> ImportResult:
+def _import(
+    document: MatrixDocument, *, publish: bool, dry_run: bool, seed_resources: bool
+) -> ImportResult:
     meta = document["track"]
     track = Track.objects.select_for_update().filter(slug=meta["slug"]).first()
     current = track.current_version() if track else None
@@ -131,6 +146,15 @@ def _import(document: MatrixDocument, *, publish: bool, dry_run: bool) -> Import
         else MatrixVersion.Status.DRAFT
     )
     track_updates = _track_updates(track, meta)
+    wanted = document.get(resource_section.KEY)
+    if wanted is not None and seed_resources and track is not None:
+        kept = LearningResource.objects.filter(track=track).count()
+        if kept:
+            notes.append(f"Kept the track's {kept} learning resources (it had some already).")
+            wanted = None
+    resources = None
+    if wanted is not None and dry_run:
+        resources = resource_section.compare(track, wanted)
 
     if not dry_run:
         if track is None:
@@ -153,6 +177,8 @@ def _import(document: MatrixDocument, *, publish: bool, dry_run: bool) -> Import
             replace_draft_content(target, document)
         if publishes:
             target.publish()
+        if wanted is not None:
+            resources = resource_section.replace(track, wanted)
 
     return ImportResult(
         track=meta["slug"],
@@ -165,6 +191,7 @@ def _import(document: MatrixDocument, *, publish: bool, dry_run: bool) -> Import
         base=base,
         track_updates=tuple(track_updates),
         notes=tuple(notes),
+        resources=resources,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from roles.document import EMPTY_EXPERIENCE, EMPTY_SALARY, MatrixDocument, document_hash
+from roles.interchange import resources as resource_section
 from roles.interchange.csv_form import dump_csv
 from roles.models import MatrixVersion
 
@@ -16,9 +17,17 @@ FORMATS = ("yaml", "json", "csv")
 FOLD_AT = 72
 
 
-def export_version(version: MatrixVersion) -> MatrixDocument:
-    """The document of a stored version, in six queries whatever its size."""
-    return version.to_document()
+def export_version(version: MatrixVersion, *, resources: bool = False) -> MatrixDocument:
+    """The document of a stored version, in six queries whatever its size; with `resources`,
+    also the track's learning resources of its skills (which belong to no version), in one
+    more: what a file of the track holds."""
+    document = version.to_document()
+    if resources:
+        skills = [skill["slug"] for skill in document["skills"]]
+        found = resource_section.export(version.track_id, skills)
+        if found:  # a file without the section leaves a track's resources alone
+            document[resource_section.KEY] = found
+    return document
 
 
 def content_hash(version: MatrixVersion) -> str:
@@ -86,6 +95,11 @@ def to_file_form(document: MatrixDocument) -> dict:
         if role["drops"]:
             entry["drops"] = _drop_groups(role["drops"])
         result["roles"].append(entry)
+    if document.get(resource_section.KEY):
+        result[resource_section.KEY] = {
+            skill: [entry | {"levels": _FlowList(entry["levels"])} for entry in entries]
+            for skill, entries in resource_section.file_form(document[resource_section.KEY]).items()
+        }
     return result
 
 

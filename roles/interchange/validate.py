@@ -15,6 +15,7 @@ from roles.document import (
     decimal_text,
 )
 from roles.interchange import checks
+from roles.interchange import resources as resource_section
 from roles.interchange.checks import (
     MISSING,
     NAME_MAX,
@@ -63,7 +64,7 @@ def validate_document(
         problems.add(
             where, f"key {key!r} is given more than once (again on line {line})", at=(*where, key)
         )
-    checks.mapping(problems, data, (), required=TOP_LEVEL_KEYS)
+    checks.mapping(problems, data, (), required=TOP_LEVEL_KEYS, optional=(resource_section.KEY,))
 
     track = _validate_track(problems, data.get("track", MISSING))
     scale = _validate_scale(problems, data.get("scale", MISSING))
@@ -73,10 +74,17 @@ def validate_document(
     skills = _validate_skills(problems, data.get("skills", MISSING), category_slugs, top)
     skill_slugs = None if skills is None else [s["slug"] for s in skills]
     roles = _validate_roles(problems, data.get("roles", MISSING), skill_slugs, top)
+    resources = resource_section.validate(
+        problems, data.get(resource_section.KEY, MISSING), skill_slugs, top
+    )
     problems.raise_if_any()
-    return canonical_order(
+    document = canonical_order(
         {"track": track, "scale": scale, "categories": categories, "skills": skills, "roles": roles}
     )
+    if resources is not None:
+        # Not version content: the track's resources, replaced by the import (apply).
+        document[resource_section.KEY] = resources
+    return document
 
 
 def _validate_track(problems: Problems, value: Any) -> dict | None:

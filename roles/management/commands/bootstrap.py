@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, admin_username: str, no_admin: bool, **options) -> None:
         for path in sorted(LADDERS_DIR.glob("*.yaml")):
-            call_command("import_matrix", str(path), publish=True, stdout=self.stdout)
+            # Learning resources edited in the browser survive the next `make run`.
+            call_command(
+                "import_matrix", str(path), publish=True, seed_resources=True, stdout=self.stdout
+            )
         if no_admin:
             return
         users = get_user_model()

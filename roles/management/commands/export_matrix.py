@@ -30,7 +30,7 @@ class Command(BaseCommand):
         self, *args, track: str, fmt: str, version: int | None, output: str | None, **options
     ):
         matrix_version = version_for_command(track, version, "export")
-        text = interchange.dump(interchange.export_version(matrix_version), fmt)
+        text = interchange.dump(interchange.export_version(matrix_version, resources=True), fmt)
         if output:
             try:
                 Path(output).write_text(text, encoding="utf-8", newline="")

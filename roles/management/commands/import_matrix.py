@@ -21,11 +21,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--track", metavar="SLUG", help="the track whose requirements a CSV file updates"
         )
+        parser.add_argument(
+            "--seed-resources",
+            action="store_true",
+            help="take the file's learning resources only if the track has none yet",
+        )
 
-    def handle(self, *args, path: str, dry_run: bool, publish: bool, track: str | None, **options):
+    def handle(
+        self,
+        *args,
+        path: str,
+        dry_run: bool,
+        publish: bool,
+        track: str | None,
+        seed_resources: bool,
+        **options,
+    ):
         try:
             document = interchange.read_document(path, track_slug=track)
-            result = interchange.import_document(document, publish=publish, dry_run=dry_run)
+            result = interchange.import_document(
+                document, publish=publish, dry_run=dry_run, seed_resources=seed_resources
+            )
         except interchange.InterchangeError as error:
             raise CommandError(error.report()) from None
         self.stdout.write(result.report())
