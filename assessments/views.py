@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from assessments import exports, reports
+from assessments import exports, plan, reports
 from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
 from assessments.history import build_history
 from assessments.models import (
@@ -316,6 +316,7 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
             assessment.level_statements(),
             newer=(newer, scoring_matrix(newer)) if newer else None,
         ),
+        "plan": plan.build_plan(scored),
     }
     return render(request, "assessments/report.html", context)
 

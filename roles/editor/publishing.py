@@ -258,16 +258,26 @@ def _apply(document, track: Track, user, *, dry_run: bool, filename: str):
         if draft is not None and not dry_run:
             MatrixVersion.objects.select_for_update().filter(pk=draft.pk).first()
         result = interchange.import_document(document, dry_run=dry_run)
-        if not dry_run and result.outcome != interchange.UNCHANGED:
-            target = track.versions.get(number=result.number)
+        if dry_run:
+            return result
+        if result.outcome != interchange.UNCHANGED:
+            count = len(result.changes.changes)
             AuditEntry.record(
                 track=track,
-                version=target,
+                version=track.versions.get(number=result.number),
                 user=user,
                 action=AuditEntry.Action.IMPORTED,
-                summary=f"Imported {filename}: {len(result.changes.changes)} change"
-                f"{'s' if len(result.changes.changes) != 1 else ''} against {result.base}",
+                summary=f"Imported {filename}: {count} change{'s' if count != 1 else ''} "
+                f"against {result.base}",
                 after="\n".join(result.changes.sentences()),
+            )
+        if result.resources is not None and not result.resources.is_empty:
+            AuditEntry.record(
+                track=track,
+                user=user,
+                action=AuditEntry.Action.IMPORTED,
+                target="resource",
+                summary=f"Imported {filename}: {result.resources.text(dry_run=False)}",
             )
     return result
 

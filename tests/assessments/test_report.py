@@ -356,8 +356,9 @@ def test_the_report_only_answers_get(owner_client, worked):
 # --- Query counts ----------------------------------------------------------------------------
 
 # session, user, assessment (with track, version, target role), the scoring matrix (4: categories,
-# skills, roles, requirements), ratings, level statements, the track's current version.
-REPORT_QUERIES = 10
+# skills, roles, requirements), ratings, level statements, the track's current version, the
+# learning resources of the plan's gaps.
+REPORT_QUERIES = 11
 # A newer current version adds its scoring matrix.
 REPORT_WITH_NEWER_VERSION_QUERIES = REPORT_QUERIES + 4
 
