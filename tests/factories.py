@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from assessments import scoring
 from assessments.models import Assessment, Rating
@@ -33,9 +33,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_editor(**fields) -> User:
-    """A user in the Matrix editors group (created by a data migration)."""
+    """A user in the Matrix editors group. A data migration creates the group; tests that
+    flush the database (the browser tests) lose it, so it is made again as the migration
+    makes it."""
+    group, _ = Group.objects.get_or_create(name="Matrix editors")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="roles", codename="edit_matrix")
+    )
     user = UserFactory(**fields)
-    user.groups.add(Group.objects.get(name="Matrix editors"))
+    user.groups.add(group)
     return user
 
 

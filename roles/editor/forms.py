@@ -302,8 +302,9 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, version: MatrixVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["levels"].choices = level_choices(version, zero=None)
-        if self.instance.pk is not None:
-            self.initial["free"] = "1" if self.instance.free else "0"
+        self.initial["free"] = "1" if self.instance.free else "0"
+        if self.instance.pk is None:
+            self.initial.setdefault("kind", LearningResource.Kind.DOCS)
 
 
 class ImportForm(forms.Form):

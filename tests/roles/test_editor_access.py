@@ -115,3 +115,11 @@ def test_the_ladder_page_offers_editing_only_to_editors(editor_client, stranger_
 
     assert "Edit this ladder" in editor_client.get(url).text
     assert "Edit this ladder" not in stranger_client.get(url).text
+
+
+def test_a_migration_creates_the_matrix_editors_group_with_the_permission():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Matrix editors")
+
+    assert [p.codename for p in group.permissions.all()] == ["edit_matrix"]

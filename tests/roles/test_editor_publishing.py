@@ -59,7 +59,7 @@ def test_the_review_page_says_each_change_in_words(editor_client, draft):
 
     page = editor_client.get(_edit(draft.track, "diff/")).text
 
-    assert "Publishing draft v2 makes 2 changes to version 1:" in page
+    assert "Publishing draft v2 makes 2 changes to version 1." in page
     assert "Role 3 now needs Skill 1 at Expert (was Advanced), important." in page
     assert "Role 2 no longer needs Skill 2 (was Working, essential)." in page
     assert "1 assessment is in progress on this ladder: it stays on the version it started on" in (
