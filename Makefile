@@ -55,6 +55,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/autosave.py
 	SECRET_KEY=bench $(PY) bench/report.py
 	SECRET_KEY=bench $(PY) bench/reset.py
+	SECRET_KEY=bench $(PY) bench/editor.py
 	SECRET_KEY=bench $(PY) bench/coherence.py
 
 # Two app servers on one PostgreSQL database (DATABASE_URL names a database the run creates

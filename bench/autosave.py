@@ -153,11 +153,16 @@ def set_up(args: argparse.Namespace) -> list[Client]:
 
 
 def start_server(
-    port: int, args: argparse.Namespace, log: Path, env: dict[str, str] | None = None
+    port: int,
+    args: argparse.Namespace,
+    log: Path,
+    env: dict[str, str] | None = None,
+    app: str = "careerfit.wsgi",
+    worker_class: str = "gthread",
 ) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "careerfit.wsgi",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -165,7 +170,7 @@ def start_server(
         "--threads",
         str(args.threads),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--error-logfile",
         str(log),
     ]

@@ -1,164 +1,291 @@
 """How fast are the matrix editor's grid page and one cell save? Prints figures; not a test.
 
-Against a fresh temporary SQLite file (SQLITE_PATH), a synthetic ladder of 164 skills x 8 roles
+A fresh temporary SQLite file (SQLITE_PATH), a synthetic ladder of 164 skills x 8 roles
 (tests.factories.make_ladder) with a draft open, and a member of the Matrix editors group (not
-a superuser: the permission check is part of the cost). Each request goes through Django's test
-Client in-process (middleware, session, auth, views and templates; no network); a trivial
-template served the same way (same middleware, session and user) is timed in the same run as
-the floor. Prints the median of each, its ratio to the floor, the response size and the
-queries per request.
+a superuser: the permission check is part of the cost). Three requests are timed in turns, so
+that whatever else the machine does weighs on each alike: a trivial template (same middleware,
+session and user: the floor), the grid page, and one cell save as htmx sends it. Prints the
+median of each, its ratio to the floor, the response size and the queries per request.
 
-Targets: the grid page within 10x the trivial view, one cell save (as htmx sends it) within 3x.
-The exit status is 1 when a target is missed.
+Two ways to serve them, both measured by default:
+  in-process   Django's test Client (middleware, session, auth, views, templates; no network)
+  http         gunicorn (one sync worker) on a loopback port, a connection per request: what
+               a browser waits for, HTTP and WSGI included
 
-    SECRET_KEY=bench .venv/bin/python bench/editor.py [--repeats 30]
+Targets: the grid page within 10x the trivial view, one cell save within 3x. The exit status
+is 1 when a target is missed.
+
+    SECRET_KEY=bench .venv/bin/python bench/editor.py [--repeats 40] [--mode in-process|http|both]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SKILLS = 164
 ROLES = 8
 CATEGORIES = 4
 WARMUP = 3
+NAMES = ("trivial template", "grid page", "cell save")
 TARGETS = {"grid page": 10.0, "cell save": 3.0}
+TRIVIAL = "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=30, help="timed requests per URL (30)")
+    parser.add_argument("--repeats", type=int, default=40, help="timed turns (40)")
+    parser.add_argument("--mode", choices=("in-process", "http", "both"), default="both")
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="careerfit-bench-editor-"))
-    # Before Django reads its settings: a throwaway SQLite file, never DATABASE_URL's server.
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
-    try:
-        return run(args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def run(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
-    # WhiteNoise notes that collectstatic has not run; static files are not timed here.
-    warnings.filterwarnings("ignore", message="No directory at")
-
+def bench_settings() -> None:
+    """The site's URLs plus /bench/trivial/, the floor; plain static file names (collectstatic
+    has not run)."""
     from django.conf import settings
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import connection
-    from django.http import HttpRequest, HttpResponse
-    from django.template import engines
-    from django.test import Client
-    from django.urls import include, path
-
-    from tests.factories import UserFactory, make_ladder
 
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    # The test client speaks plain HTTP to the app itself; no redirect to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
-    trivial = engines["django"].from_string(
-        "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
-    )
+    settings.ROOT_URLCONF = bench_urlconf()
+
+
+def bench_urlconf() -> ModuleType:
+    from django.http import HttpRequest, HttpResponse
+    from django.template import engines
+    from django.urls import include, path
+
+    trivial = engines["django"].from_string(TRIVIAL)
 
     def trivial_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse(trivial.render({}, request))
 
-    urlconf = ModuleType("bench_urls")
+    urlconf = ModuleType("bench_editor_urls")
     urlconf.urlpatterns = [
         path("bench/trivial/", trivial_view),
         path("", include("careerfit.urls")),
     ]
-    settings.ROOT_URLCONF = urlconf
+    return urlconf
+
+
+def set_up() -> dict:
+    """Migrate, a ladder with a draft, an editor with a session: what the requests need."""
+    import django
+
+    django.setup()
+    warnings.filterwarnings("ignore", message="No directory at")
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from tests.factories import make_editor, make_ladder
 
     call_command("migrate", verbosity=0)
     version = make_ladder(skills=SKILLS, roles=ROLES, categories=CATEGORIES)
     draft = version.track.start_draft()
-    editor = UserFactory(username="editor")
-    editor.groups.add(Group.objects.get(name="Matrix editors"))
-
-    client = Client()
-    client.force_login(editor)
+    editor = make_editor(username="editor")
+    session = SessionStore()
+    session[SESSION_KEY] = str(editor.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = editor.get_session_auth_hash()
+    session.create()
     track = version.track.slug
     role = draft.roles.order_by("-rank").first().slug
     skill = draft.skills.order_by("position").last().slug
-    cell_url = f"/roles/{track}/edit/requirements/{role}/{skill}/"
-    levels = iter(range(10**9))
+    return {
+        "session": session.session_key,
+        "max_level": draft.max_level,
+        "paths": {
+            "trivial template": "/bench/trivial/",
+            "grid page": f"/roles/{track}/edit/",
+            "cell save": f"/roles/{track}/edit/requirements/{role}/{skill}/",
+        },
+    }
+
+
+def measure(requests: dict[str, Callable[[], tuple[int, int]]], repeats: int) -> dict:
+    """Median seconds and response size of each request, timed in turns."""
+    for _ in range(WARMUP):
+        for name, request in requests.items():
+            status, _ = request()
+            assert status == 200, (name, status)
+    timings: dict[str, list[float]] = {name: [] for name in requests}
+    sizes: dict[str, int] = {}
+    for _ in range(repeats):
+        for name, request in requests.items():
+            start = time.perf_counter()
+            status, sizes[name] = request()
+            timings[name].append(time.perf_counter() - start)
+            assert status == 200, (name, status)
+    return {name: (statistics.median(timings[name]), sizes[name]) for name in requests}
+
+
+def in_process(fixture: dict, repeats: int) -> tuple[dict, dict]:
+    from django.db import connection
+    from django.test import Client
+
+    bench_settings()
+    client = Client()
+    client.cookies["sessionid"] = fixture["session"]
+    paths = fixture["paths"]
+    turn = iter(range(10**9))
 
     def cell_save():
-        level = 1 + next(levels) % draft.max_level
-        return client.post(
-            cell_url, {"level": level, "importance": 2}, headers={"HX-Request": "true"}
-        )
+        level = 1 + next(turn) % fixture["max_level"]
+        data = {"level": level, "importance": 2}
+        return client.post(paths["cell save"], data, headers={"HX-Request": "true"})
 
-    requests = {
-        "trivial template": lambda: client.get("/bench/trivial/"),
-        "grid page": lambda: client.get(f"/roles/{track}/edit/"),
+    calls = {
+        "trivial template": lambda: client.get(paths["trivial template"]),
+        "grid page": lambda: client.get(paths["grid page"]),
         "cell save": cell_save,
     }
-    results = {}
-    for name, request in requests.items():
-        for _ in range(WARMUP):
-            response = request()
-            assert response.status_code == 200, (name, response.status_code)
-        queries = 0
+    requests = {
+        name: (lambda call=call: (lambda r: (r.status_code, len(r.content)))(call()))
+        for name, call in calls.items()
+    }
+    queries = {}
+    for name, call in calls.items():
+        count = 0
 
-        def count(execute, sql, params, many, context):
-            nonlocal queries
-            queries += 1
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):
-            request()
-        timings = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            response = request()
-            timings.append(time.perf_counter() - start)
-        results[name] = (statistics.median(timings), len(response.content), queries)
+        with connection.execute_wrapper(counter):
+            call()
+        queries[name] = count
+    return measure(requests, repeats), queries
 
-    floor = results["trivial template"][0]
-    print(
-        f"Matrix editor benchmark: {SKILLS} skills x {ROLES} roles, {CATEGORIES} categories, "
-        f"a draft open; SQLite; Django test Client in-process; median of {args.repeats} "
-        f"requests after {WARMUP} warm-up"
+
+def over_http(fixture: dict, repeats: int, workdir: Path) -> dict:
+    """The same requests through gunicorn, one sync worker, a connection each
+    (bench/autosave.py starts and stops the server)."""
+    from autosave import free_port, start_server, stop_server
+
+    port = free_port()
+    wsgi = workdir / "bench_editor_wsgi.py"
+    wsgi.write_text(
+        "import sys\n"
+        f"sys.path[:0] = [{str(ROOT)!r}, {str(Path(__file__).parent)!r}]\n"
+        "import django\n"
+        "django.setup()\n"
+        "from editor import bench_settings\n"
+        "bench_settings()\n"
+        "from django.core.wsgi import get_wsgi_application\n"
+        "application = get_wsgi_application()\n"
     )
+    options = argparse.Namespace(workers=1, threads=1)
+    env = {"PYTHONPATH": str(workdir), "CAREERFIT_SERVING": "1"}
+    log = workdir / "gunicorn.log"
+    # The sync worker: one request at a time, a connection each (it keeps none alive).
+    server = start_server(
+        port, options, log, env=env, app="bench_editor_wsgi:application", worker_class="sync"
+    )
+    csrf = "b" * 32
+    headers = {
+        "Host": "127.0.0.1",
+        "Cookie": f"sessionid={fixture['session']}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+    }
+    turn = iter(range(10**9))
+
+    def send(method: str, path: str, body: str | None = None, extra=None) -> tuple[int, int]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers={**headers, **(extra or {})})
+            response = connection.getresponse()
+            return response.status, len(response.read())
+        finally:
+            connection.close()
+
+    def cell_save():
+        level = 1 + next(turn) % fixture["max_level"]
+        body = urllib.parse.urlencode({"level": level, "importance": 2})
+        form = {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
+        return send("POST", fixture["paths"]["cell save"], body, form)
+
+    requests = {
+        "trivial template": lambda: send("GET", fixture["paths"]["trivial template"]),
+        "grid page": lambda: send("GET", fixture["paths"]["grid page"]),
+        "cell save": cell_save,
+    }
+    try:
+        return measure(requests, repeats)
+    finally:
+        stop_server(server)
+
+
+def report(title: str, results: dict, queries: dict | None) -> bool:
+    floor = results["trivial template"][0]
+    print(title)
     print(f"  {'':18} {'median':>10} {'x trivial':>10} {'target':>8} {'size':>10} {'queries':>8}")
     met = True
-    for name, (median, size, query_count) in results.items():
+    for name, (median, size) in results.items():
         ratio = median / floor
         target = TARGETS.get(name)
         met = met and (target is None or ratio <= target)
+        count = queries[name] if queries else "-"
         print(
             f"  {name:18} {median * 1000:>7.2f} ms {ratio:>9.1f}x "
-            f"{f'<= {target:g}x' if target else '':>8} {size / 1024:>7.1f} KB {query_count:>8}"
+            f"{f'<= {target:g}x' if target else '':>8} {size / 1024:>7.1f} KB {count:>8}"
         )
-    print("targets met" if met else "TARGETS MISSED")
+    print("  targets met" if met else "  TARGETS MISSED")
+    return met
+
+
+def main() -> int:
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="careerfit-bench-editor-"))
+    # Before Django reads its settings: a throwaway SQLite file, never DATABASE_URL's server;
+    # production settings otherwise (gunicorn serves with them), plain HTTP on loopback.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+    os.environ.setdefault("EMAIL_HOST", "localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["PYTHONWARNINGS"] = "ignore:No directory at"
+    met = True
+    try:
+        fixture = set_up()
+        setting = (
+            f"{SKILLS} skills x {ROLES} roles, {CATEGORIES} categories, a draft open; SQLite; "
+            f"median of {args.repeats} turns after {WARMUP} warm-up"
+        )
+        if args.mode in ("in-process", "both"):
+            results, queries = in_process(fixture, args.repeats)
+            title = f"Matrix editor, in-process (Django test Client): {setting}"
+            met &= report(title, results, queries)
+        if args.mode in ("http", "both"):
+            from django.db import connections
+
+            connections.close_all()
+            results = over_http(fixture, args.repeats, workdir)
+            title = f"Matrix editor, over HTTP (gunicorn, one sync worker): {setting}"
+            met &= report(title, results, None)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0 if met else 1
 
 

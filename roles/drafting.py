@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Value
+from django.db.models import F, Value
 
 from roles.audit import AuditEntry
 from roles.document import document_hash
@@ -153,12 +153,37 @@ def lock_draft(track_slug: str) -> MatrixVersion | None:
     )
 
 
+def lock_cell(track_slug: str, role_slug: str, skill_slug: str):
+    """(draft, cell address) of a track's draft, the draft's row locked as by lock_draft(), in
+    one query (the busiest write's budget is tight); None when the track has no draft or the
+    draft has no such role or skill. Call it inside transaction.atomic()."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_cell() locks until the transaction ends: call it in one.")
+    role = _first(
+        Role.objects.select_for_update(of=("version",))
+        .select_related("version__track")
+        .filter(
+            version__track__slug=track_slug,
+            version__status=MatrixVersion.Status.DRAFT,
+            slug=role_slug,
+            version__skills__slug=skill_slug,
+        )
+        .annotate(skill_id=F("version__skills__pk"), skill_name=F("version__skills__name"))
+    )
+    if role is None:
+        return None
+    address = CellAddress(
+        role.pk, role.slug, role.title, role.skill_id, skill_slug, role.skill_name
+    )
+    return role.version, address
+
+
 def set_requirement(
     draft: MatrixVersion, address: CellAddress, cell: Cell, *, user, seen=UNSEEN
 ) -> CellSave:
-    """Set one cell of the matrix of a draft from lock_draft(), in the same transaction: the
-    later save wins; `seen` is the value the admin's form was rendered from, to tell them when
-    the cell had changed under them.
+    """Set one cell of the matrix of a draft from lock_cell() or lock_draft(), in the same
+    transaction: the later save wins; `seen` is the value the admin's form was rendered from,
+    to tell them when the cell had changed under them.
 
     The busiest write of the editor, so it keeps to three queries: the cell's requirement and
     declared drop, the write, the audit entry. The lock proves the draft

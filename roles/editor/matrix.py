@@ -105,16 +105,18 @@ def _cell_response(
 ) -> HttpResponse:
     if wants_fragment(request):
         if not form:
-            cell_view = context["cell"]
-            context["cell_html"] = cell_markup(
+            cell = context["cell"]
+            dropped = DeclaredDrop.objects.filter(role=cell.role, skill=cell.skill).exists()
+            markup = cell_markup(
                 context["draft"],
-                cell_view.role.slug,
-                cell_view.skill.slug,
-                cell_view.level,
-                cell_view.importance,
+                cell.role.slug,
+                cell.skill.slug,
+                cell.level,
+                cell.importance,
+                dropped=dropped,
             )
-        partial = "cell-form" if form else "cell"
-        return render(request, f"roles/editor/grid.html#{partial}", context, status=status)
+            return HttpResponse(markup, status=status)
+        return render(request, "roles/editor/grid.html#cell-form", context, status=status)
     return render(request, "roles/editor/cell.html", context, status=status)
 
 
@@ -172,13 +174,14 @@ def _save_cell(
 ) -> HttpResponse:
     require_editor(request)
     with transaction.atomic():
-        draft = drafting.lock_draft(track_slug)
-        if draft is None:
-            get_object_or_404(Track, slug=track_slug)
-            return _cell_problem(request, track_slug, cell_dom_id(role_slug, skill_slug))
-        address = drafting.find_cell(draft, role_slug, skill_slug)
-        if address is None:
-            _cell_of(draft, role_slug, skill_slug)  # says which of the two is missing
+        found = drafting.lock_cell(track_slug, role_slug, skill_slug)
+        if found is None:
+            draft = drafting.lock_draft(track_slug)
+            if draft is None:
+                get_object_or_404(Track, slug=track_slug)
+                return _cell_problem(request, track_slug, cell_dom_id(role_slug, skill_slug))
+            _cell_of(draft, role_slug, skill_slug)  # a 404 that says which one is missing
+        draft, address = found
         form = CellForm(request.POST, version=draft, auto_id=_auto_id(role_slug, skill_slug))
         if form.is_valid():
             saved = drafting.set_requirement(
@@ -199,17 +202,19 @@ def _save_cell(
     )
     drop_url = reverse("roles:editor:drop", args=[track_slug, role_slug, skill_slug])
     if wants_fragment(request):
-        html = cell_markup(
-            draft,
-            role_slug,
-            skill_slug,
-            *after,
-            notice=notice,
-            saved=True,
-            dropped=saved.dropped,
-            drop_url=drop_url if below else "",
+        # The cell's markup is written once, by the grid (roles.editor.grid).
+        return HttpResponse(
+            cell_markup(
+                draft,
+                role_slug,
+                skill_slug,
+                *after,
+                notice=notice,
+                saved=True,
+                dropped=saved.dropped,
+                drop_url=drop_url if below else "",
+            )
         )
-        return render(request, "roles/editor/grid.html#cell", {"cell_html": html})
     text = (
         f"Saved: {address.role_title} needs {address.skill_name} at "
         f"{drafting.cell_text(draft, saved.after)}."

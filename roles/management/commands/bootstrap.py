@@ -36,6 +36,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "\nCreated the local admin account (shown only this once):\n"
                 f"  username: {admin_username}\n  password: {password}\n"
-                "  log in at http://127.0.0.1:8000/admin/\n"
+                "  log in at http://127.0.0.1:8000/accounts/login/, then edit a ladder at\n"
+                "  http://127.0.0.1:8000/roles/mlops/edit/ (the admin is at /admin/)\n"
             )
         )
