@@ -175,38 +175,32 @@ def remove_skill(draft: MatrixVersion, skill: Skill, *, user) -> None:
         )
 
 
-def _move(siblings: list, item, offset: int) -> list | None:
-    """The siblings in their new order, or None when the item cannot move that way."""
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
-    other = index + offset
-    if not 0 <= other < len(siblings):
-        return None
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    return siblings
-
-
-def _renumber(model: type, ordered: list) -> None:
-    for position, entry in enumerate(ordered):
-        entry.position = position
-    model.objects.bulk_update(ordered, ["position"])
-
-
-def move_skill(draft: MatrixVersion, skill: Skill, offset: int, *, user) -> bool:
-    """Move a skill one place up (-1) or down (+1) within its category."""
+def _move(draft: MatrixVersion, siblings, item, offset: int, what: str, words, *, user) -> bool:
+    """Move `item` one place among `siblings` (a queryset, in order): -1 up or left, +1 down or
+    right; False when it is already at that end."""
     with drafting.editing(draft):
-        siblings = list(Skill.objects.filter(category_id=skill.category_id).in_matrix_order())
-        ordered = _move(siblings, skill, offset)
-        if ordered is None:
+        ordered = list(siblings.in_matrix_order())
+        index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
+        if not 0 <= index + offset < len(ordered):
             return False
-        _renumber(Skill, ordered)
+        ordered[index], ordered[index + offset] = ordered[index + offset], ordered[index]
+        for position, entry in enumerate(ordered):
+            entry.position = position
+        type(item).objects.bulk_update(ordered, ["position"])
         drafting.record(
             draft,
             user,
             Action.MOVED,
-            f"Moved the skill {skill.name} {'up' if offset < 0 else 'down'}",
-            target=f"skill:{skill.pk}",
+            f"Moved the {what} {item} {words[0] if offset < 0 else words[1]}",
+            target=f"{what}:{item.pk}",
         )
     return True
+
+
+def move_skill(draft: MatrixVersion, skill: Skill, offset: int, *, user) -> bool:
+    """Move a skill one place up (-1) or down (+1) within its category."""
+    siblings = Skill.objects.filter(category_id=skill.category_id)
+    return _move(draft, siblings, skill, offset, "skill", ("up", "down"), user=user)
 
 
 # ---------- Categories -----------------------------------------------------------------------
@@ -286,20 +280,8 @@ def remove_category(draft: MatrixVersion, category: Category, *, user) -> None:
 
 
 def move_category(draft: MatrixVersion, category: Category, offset: int, *, user) -> bool:
-    with drafting.editing(draft):
-        siblings = list(Category.objects.filter(version=draft).in_matrix_order())
-        ordered = _move(siblings, category, offset)
-        if ordered is None:
-            return False
-        _renumber(Category, ordered)
-        drafting.record(
-            draft,
-            user,
-            Action.MOVED,
-            f"Moved the category {category.name} {'up' if offset < 0 else 'down'}",
-            target=f"category:{category.pk}",
-        )
-    return True
+    siblings = Category.objects.filter(version=draft)
+    return _move(draft, siblings, category, offset, "category", ("up", "down"), user=user)
 
 
 # ---------- Roles ----------------------------------------------------------------------------
@@ -396,17 +378,5 @@ def remove_role(draft: MatrixVersion, role: Role, *, user) -> None:
 
 def move_role(draft: MatrixVersion, role: Role, offset: int, *, user) -> bool:
     """Move a role one place left (-1) or right (+1) among the roles of its rank."""
-    with drafting.editing(draft):
-        siblings = list(Role.objects.filter(version=draft, rank=role.rank).in_matrix_order())
-        ordered = _move(siblings, role, offset)
-        if ordered is None:
-            return False
-        _renumber(Role, ordered)
-        drafting.record(
-            draft,
-            user,
-            Action.MOVED,
-            f"Moved the role {role.title} {'left' if offset < 0 else 'right'}",
-            target=f"role:{role.pk}",
-        )
-    return True
+    siblings = Role.objects.filter(version=draft, rank=role.rank)
+    return _move(draft, siblings, role, offset, "role", ("left", "right"), user=user)

@@ -47,16 +47,27 @@ def can_edit_matrix(user) -> bool:
     )
 
 
+class NoDraft(Exception):
+    """A page that edits the draft, for a track without one."""
+
+    def __init__(self, track_slug: str):
+        self.track_slug = track_slug
+
+
 def editor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wraps every editor view (roles/editor/urls.py): a 404 for anyone without the permission,
-    before anything else answers (a 405 for the wrong method would tell the page exists)."""
+    before anything else answers (a 405 for the wrong method would tell the page exists); and
+    a page that needs the draft, for a track without one, goes to the grid to start one."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_edit_matrix(request.user):
             raise Http404("No such page.")
         request.matrix_editor = True
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except NoDraft as missing:
+            return no_draft_redirect(request, missing.track_slug)
 
     return wrapped
 
@@ -83,6 +94,14 @@ def get_draft_for_editor(request: HttpRequest, track_slug: str) -> MatrixVersion
     )
     if draft is None:
         get_object_or_404(Track, slug=track_slug)
+    return draft
+
+
+def require_draft(request: HttpRequest, track_slug: str) -> MatrixVersion:
+    """The track's draft; without one, NoDraft (editor_only() turns it into a redirect)."""
+    draft = get_draft_for_editor(request, track_slug)
+    if draft is None:
+        raise NoDraft(track_slug)
     return draft
 
 

@@ -18,10 +18,9 @@ from roles.audit import AuditEntry
 from roles.editor.access import (
     HtmxHttpRequest,
     HttpResponseSeeOther,
-    get_draft_for_editor,
     get_track_for_editor,
     grid_url,
-    no_draft_redirect,
+    require_draft,
     require_editor,
     wants_fragment,
 )
@@ -148,9 +147,7 @@ def cell(
     POST `level` (0 = not required) and `importance` (1..3) saves it."""
     if request.method == "POST":
         return _save_cell(request, track_slug, role_slug, skill_slug)
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     role, skill = _cell_of(draft, role_slug, skill_slug)
     level, importance = _stored(role, skill)
     context = _cell_context(draft, role, skill, level, importance)
@@ -243,9 +240,7 @@ def _below_text(address: drafting.CellAddress, below: list[tuple[str, int]]) -> 
 def drop(request: HttpRequest, track_slug: str, role_slug: str, skill_slug: str) -> HttpResponse:
     """Declare (POST `reason`) or withdraw (POST `withdraw`) that a role no longer assesses a
     skill that the rung below requires."""
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     role, skill = _cell_of(draft, role_slug, skill_slug)
     address = drafting.CellAddress(role.pk, role.slug, role.title, skill.pk, skill.slug, skill.name)
     existing = DeclaredDrop.objects.filter(role=role, skill=skill).first()
@@ -315,9 +310,7 @@ def _changed_under_you(draft: MatrixVersion, saved: drafting.CellSave) -> str:
 @require_http_methods(["GET", "POST"])
 def discard(request: HttpRequest, track_slug: str) -> HttpResponse:
     """GET asks to confirm; POST throws the draft and its changes away."""
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     if request.method == "POST":
         try:
             drafting.discard_draft(draft, user=request.user)
@@ -339,9 +332,7 @@ def discard(request: HttpRequest, track_slug: str) -> HttpResponse:
 @require_GET
 def changes(request: HttpRequest, track_slug: str) -> HttpResponse:
     """The audit log of the draft: every change, newest first."""
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     page = Paginator(draft.audit_entries.order_by("-at", "-pk"), CHANGES_PER_PAGE).get_page(
         request.GET.get("page")
     )

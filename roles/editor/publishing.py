@@ -21,10 +21,9 @@ from roles.document import document_hash
 from roles.editor.access import (
     HtmxHttpRequest,
     HttpResponseSeeOther,
-    get_draft_for_editor,
     get_track_for_editor,
     grid_url,
-    no_draft_redirect,
+    require_draft,
     wants_fragment,
 )
 from roles.editor.forms import ImportForm
@@ -83,9 +82,7 @@ def _in_progress_elsewhere(track: Track) -> int:
 @require_GET
 def review(request: HttpRequest, track_slug: str) -> HttpResponse:
     """Review and publish: what publishing the draft changes against the current version."""
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     track = draft.track
     current = track.current_version()
     document = interchange.export_version(draft)

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from roles import draft_structure, drafting
 from roles.editor.access import (
     HttpResponseSeeOther,
-    get_draft_for_editor,
     grid_url,
-    no_draft_redirect,
+    require_draft,
 )
 from roles.editor.forms import CategoryForm, RoleForm, SkillForm
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill
@@ -105,9 +104,7 @@ def _skill_url(draft: MatrixVersion, skill: Skill) -> str:
 @require_http_methods(["GET", "POST"])
 def skill_new(request: HttpRequest, track_slug: str) -> HttpResponse:
     """A new skill with its level statements and the roles that require it, in one form."""
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     categories = list(draft.categories.in_matrix_order())
     roles = list(draft.roles.in_matrix_order())
     chosen = next((c for c in categories if c.slug == request.GET.get("category")), None)
@@ -149,9 +146,7 @@ def skill_new(request: HttpRequest, track_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def skill_edit(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     skill = _get_or_404(Skill, draft, skill_slug, "skill")
     categories = list(draft.categories.in_matrix_order())
     initial = {
@@ -196,9 +191,7 @@ def skill_edit(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def skill_remove(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     skill = _get_or_404(Skill, draft, skill_slug, "skill")
     requirements = (
         Requirement.objects.filter(skill=skill).select_related("role", "skill").order_by("role")
@@ -211,9 +204,7 @@ def skill_remove(request: HttpRequest, track_slug: str, skill_slug: str) -> Http
 
 @require_POST
 def skill_move(request: HttpRequest, track_slug: str, skill_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     skill = _get_or_404(Skill, draft, skill_slug, "skill")
     return _move(request, draft, skill, draft_structure.move_skill, _skill_url(draft, skill))
 
@@ -227,9 +218,7 @@ def _category_url(draft: MatrixVersion, category: Category) -> str:
 
 @require_http_methods(["GET", "POST"])
 def category_new(request: HttpRequest, track_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     form = CategoryForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -250,9 +239,7 @@ def category_new(request: HttpRequest, track_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, track_slug: str, category_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     category = _get_or_404(Category, draft, category_slug, "category")
     form = CategoryForm(
         request.POST or None,
@@ -283,9 +270,7 @@ def category_edit(request: HttpRequest, track_slug: str, category_slug: str) -> 
 
 @require_http_methods(["GET", "POST"])
 def category_remove(request: HttpRequest, track_slug: str, category_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     category = _get_or_404(Category, draft, category_slug, "category")
     skills = category.skills.annotate(required_by=Count("requirements")).order_by("position")
     consequences = [
@@ -299,9 +284,7 @@ def category_remove(request: HttpRequest, track_slug: str, category_slug: str) -
 
 @require_POST
 def category_move(request: HttpRequest, track_slug: str, category_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     category = _get_or_404(Category, draft, category_slug, "category")
     back = _category_url(draft, category)
     return _move(request, draft, category, draft_structure.move_category, back)
@@ -316,9 +299,7 @@ def _role_url(draft: MatrixVersion, role: Role) -> str:
 
 @require_http_methods(["GET", "POST"])
 def role_new(request: HttpRequest, track_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     top = draft.roles.order_by("-rank").values_list("rank", flat=True).first() or 0
     form = RoleForm(request.POST or None, instance=Role(version=draft), initial={"rank": top + 1})
     status = 200
@@ -342,9 +323,7 @@ def role_new(request: HttpRequest, track_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     role = _get_or_404(Role, draft, role_slug, "role")
     stored = _get_or_404(Role, draft, role_slug, "role")  # the form changes `role` in memory
     form = RoleForm(request.POST or None, instance=role)
@@ -373,9 +352,7 @@ def role_edit(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def role_remove(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     role = _get_or_404(Role, draft, role_slug, "role")
     requirements = (
         Requirement.objects.filter(role=role)
@@ -390,8 +367,6 @@ def role_remove(request: HttpRequest, track_slug: str, role_slug: str) -> HttpRe
 
 @require_POST
 def role_move(request: HttpRequest, track_slug: str, role_slug: str) -> HttpResponse:
-    draft = get_draft_for_editor(request, track_slug)
-    if draft is None:
-        return no_draft_redirect(request, track_slug)
+    draft = require_draft(request, track_slug)
     role = _get_or_404(Role, draft, role_slug, "role")
     return _move(request, draft, role, draft_structure.move_role, _role_url(draft, role))
