@@ -199,19 +199,8 @@ class SkillForm(forms.Form):
 class RoleForm(forms.ModelForm):
     class Meta:
         model = Role
-        fields = (
-            "title",
-            "rank",
-            "summary",
-            "salary_min",
-            "salary_max",
-            "salary_average",
-            "salary_currency",
-            "salary_year",
-            "salary_source",
-            "experience_min",
-            "experience_max",
-        )
+        # A role's content but its address and place, which the editor derives.
+        fields = tuple(f for f in Role.CONTENT_FIELDS if f not in ("slug", "position"))
         labels = {
             "rank": "Rank",
             "salary_min": "Lowest",
