@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from roles.audit import AuditEntry
 from roles.models import (
     Category,
     DeclaredDrop,
@@ -23,6 +24,7 @@ from roles.models import (
     Skill,
     Track,
 )
+from roles.resources import LearningResource
 
 
 def _version_of(obj: object) -> MatrixVersion | None:
@@ -399,3 +401,34 @@ class RequirementAdmin(VersionContentAdmin):
         version = requirement.role.version
         url = reverse("admin:roles_matrixversion_change", args=[version.pk])
         return format_html('<a href="{}">{}</a>', url, version)
+
+
+# ---------- The editor's log and the learning resources ----------
+
+
+@admin.register(LearningResource)
+class LearningResourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "skill", "track", "kind", "free", "hours")
+    list_filter = ("track", "kind", "free")
+    list_select_related = ("track",)
+    search_fields = ("title", "url", "skill")
+    ordering = ("track__name", "skill", "position")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The matrix editor's log, read-only: it records what happened."""
+
+    list_display = ("at", "actor", "track", "version", "action", "summary")
+    list_filter = ("track", "action")
+    list_select_related = ("track", "version__track")
+    search_fields = ("actor", "summary")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -371,3 +371,8 @@ def test_a_role_cannot_declare_a_skill_it_requires_dropped(admin_client, draft):
     assert response.status_code == 200
     assert "a required skill is not dropped" in response.content.decode()
     assert not DeclaredDrop.objects.exists()
+
+
+@pytest.mark.parametrize("model", ["learningresource", "auditentry"])
+def test_the_editors_log_and_the_resources_list_in_the_admin(admin_client, draft, model):
+    assert admin_client.get(reverse(f"admin:roles_{model}_changelist")).status_code == 200
