@@ -356,12 +356,15 @@ def discard_draft(draft: MatrixVersion, *, user) -> None:
         )
 
 
-def publish_draft(draft: MatrixVersion, *, user, reviewed: str, changes: int) -> MatrixVersion:
-    """Publish the draft once, exactly as the admin reviewed it (`reviewed`: its content hash
-    on the review page). A replayed or concurrent publish finds it published and refuses."""
+def publish_draft(
+    draft: MatrixVersion, *, user, reviewed: str | None, changes: int
+) -> MatrixVersion:
+    """Publish the draft once. With `reviewed` (its content hash on the review page), only if
+    it still holds exactly what the admin reviewed. A replayed or concurrent publish finds it
+    published and refuses; an empty draft, or one equal to the current version, is refused."""
     with editing(draft):
         document = draft.to_document()
-        if document_hash(document) != reviewed:
+        if reviewed is not None and document_hash(document) != reviewed:
             raise DraftChanged(
                 f"Draft v{draft.number} has changed since you reviewed it: nothing was "
                 "published. Review the changes again, then publish."

@@ -130,13 +130,24 @@ def test_a_draft_changed_after_review_is_not_published(editor_client, draft):
 
 
 @pytest.mark.parametrize("reviewed", ["", "not-a-hash"])
-def test_a_publish_without_the_reviewed_content_is_refused(editor_client, draft, reviewed):
-    _set(editor_client, draft, "role-3", "skill-1", 5, 2)
+def test_a_publish_of_other_content_than_reviewed_is_refused(editor_client, draft, reviewed):
+    _set(editor_client, draft, "role-3", "skill-1", 5, 3)
 
     editor_client.post(_edit(draft.track, "publish/"), {"reviewed": reviewed})
 
     draft.refresh_from_db()
     assert not draft.is_published
+
+
+def test_a_script_may_publish_without_the_review_page(editor_client, draft):
+    """The public contract: POST /roles/<track>/edit/publish/ publishes the draft."""
+    _set(editor_client, draft, "role-3", "skill-1", 5, 3)
+
+    response = editor_client.post(_edit(draft.track, "publish/"))
+
+    assert response.status_code == 303
+    draft.refresh_from_db()
+    assert draft.is_published
 
 
 def test_a_draft_identical_to_the_current_version_is_not_published(editor_client, draft):
