@@ -183,6 +183,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareerFit <noreply@localhost
 # one. In development it is sent at once, in the request.
 EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", default=not DEBUG)
 
+# Mentor invitations (assessments.models.mentoring): how long a link works, how many a seeker
+# may e-mail in 24 hours (new or sent again), and how soon the same address may be e-mailed
+# again (the link itself can be copied from the mentoring page meanwhile).
+MENTOR_INVITATION_DAYS = env_int("MENTOR_INVITATION_DAYS", 14)
+MENTOR_INVITATIONS_PER_DAY = env_int("MENTOR_INVITATIONS_PER_DAY", 10)
+MENTOR_INVITATION_RESEND_MINUTES = env_int("MENTOR_INVITATION_RESEND_MINUTES", 60)
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -566,3 +566,23 @@ def test_staff_cannot_see_assessments_in_the_admin(admin_client, submitted):
     assert admin_client.get("/admin/assessments/assessment/").status_code == 404
     assert admin_client.get(change_url).status_code == 404
     assert b"Assessments" not in admin_client.get("/admin/").content
+
+
+def test_submitting_keeps_the_levels_as_submitted_in_matrix_order(owner, ladder):
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    skills = list(ladder.skills.in_matrix_order())
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=skill, level=position % 6)
+        for position, skill in enumerate(skills)
+    )
+
+    assessment.submit()
+
+    expected = "".join(str(position % 6) for position in range(len(skills)))
+    assessment.refresh_from_db()
+    assert assessment.submitted_levels == expected
+    assert assessment.submitted_levels_by_position(len(skills)) == [
+        position % 6 for position in range(len(skills))
+    ]
+    # A snapshot of another size is no snapshot of this version.
+    assert assessment.submitted_levels_by_position(len(skills) + 1) is None

@@ -1,4 +1,5 @@
-"""Self-assessments: a user's ratings of the skills of one pinned matrix version."""
+"""Self-assessments: a user's ratings of the skills of one pinned matrix version, and the
+answer-sequence mechanism (a newer answer wins) that reviews use too."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -27,6 +29,25 @@ def server_sequence() -> int:
     """The sequence of an answer that carries none (a form posted without JavaScript): the
     server's clock in microseconds, on the same scale as the browser's counter."""
     return time.time_ns() // 1000
+
+
+def record_newer(
+    queryset: models.QuerySet, keys: dict, values: dict, *, sequence: int, defaults: dict
+) -> bool:
+    """Upsert one answer keyed on `keys` (a unique constraint), written only over an older
+    sequence, so a late request carrying an older answer never overwrites a newer one.
+    `defaults` fill the fields `values` leaves out when the row is new."""
+    values = {**values, "sequence": sequence}
+    row = queryset.filter(**keys)
+    if row.filter(sequence__lt=sequence).update(**values):
+        return True
+    try:
+        with transaction.atomic():
+            queryset.create(**keys, **{**defaults, **values})
+        return True
+    except IntegrityError:
+        # The row exists: stored by a concurrent request (or newer than this answer).
+        return bool(row.filter(sequence__lt=sequence).update(**values))
 
 
 class AssessmentLocked(Exception):
@@ -127,6 +148,18 @@ class AssessmentQuerySet(models.QuerySet):
     def for_list(self) -> AssessmentQuerySet:
         return self.select_related("track", "version", "target_role").with_progress()
 
+    def shared_with(self, mentor) -> AssessmentQuerySet:
+        """The submitted assessments of the people `mentor` mentors now (an accepted
+        invitation, not ended by either side): what a mentor may read and review."""
+        mentees = get_user_model().objects.filter(
+            mentorships_as_seeker__mentor=mentor, mentorships_as_seeker__ended_at__isnull=True
+        )
+        return self.filter(status=Assessment.Status.SUBMITTED, user__in=mentees.values("pk"))
+
+    def visible_to(self, user) -> AssessmentQuerySet:
+        """The user's own assessments (drafts too) and those shared with them as a mentor."""
+        return self.filter(Q(user=user) | Q(pk__in=self.shared_with(user).values("pk")))
+
     def history(self, user, track: Track) -> AssessmentQuerySet:
         """One user's assessments on one track, oldest first, for the progress page."""
         return (
@@ -153,6 +186,12 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The levels as submitted, one digit per skill of the pinned version in matrix order:
+    # both are frozen, so this never goes stale, and a mentor's cohort view reads a whole
+    # assessment from one column instead of a row per skill. Empty for drafts.
+    submitted_levels = models.TextField(blank=True, default="", editable=False)
+    # When the seeker last asked their mentors to review it.
+    review_requested_at = models.DateTimeField(null=True, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -250,34 +289,44 @@ class Assessment(models.Model):
             if self.unanswered_skills().exists():
                 raise AssessmentIncomplete
             now = timezone.now()
+            levels = self.levels_snapshot()
             Assessment.objects.filter(pk=self.pk).update(
-                status=self.Status.SUBMITTED, submitted_at=now, updated_at=now
+                status=self.Status.SUBMITTED,
+                submitted_at=now,
+                updated_at=now,
+                submitted_levels=levels,
             )
         self.status, self.submitted_at, self.updated_at = self.Status.SUBMITTED, now, now
+        self.submitted_levels = levels
         return True
+
+    def levels_snapshot(self) -> str:
+        """The stored levels as `submitted_levels` holds them (unanswered as 0): one query."""
+        level = Rating.objects.filter(assessment=self, skill=OuterRef("pk")).values("level")
+        skills = (
+            Skill.objects.filter(version_id=self.version_id)
+            .in_matrix_order()
+            .annotate(level=Coalesce(Subquery(level), models.Value(0)))
+        )
+        return "".join(str(level) for level in skills.values_list("level", flat=True))
+
+    def submitted_levels_by_position(self, skill_count: int) -> list[int] | None:
+        """The submitted levels in matrix order, or None when there is no snapshot of all
+        `skill_count` skills (a draft, or a row written without submit())."""
+        if len(self.submitted_levels) != skill_count or not self.is_submitted:
+            return None
+        return list(map(int, self.submitted_levels))
 
 
 class RatingQuerySet(models.QuerySet):
     def record(self, assessment: Assessment, answer: Answer, *, sequence: int, now) -> bool:
         """Upsert one answer keyed on (assessment, skill), written only over an older sequence,
         so a late request carrying an older answer never overwrites a newer one."""
-        values = {"level": answer.level, "sequence": sequence, "updated_at": now}
+        values = {"level": answer.level, "updated_at": now}
         if answer.evidence is not None:
             values["evidence"] = answer.evidence
-        row = self.filter(assessment=assessment, skill_id=answer.skill_id)
-        if row.filter(sequence__lt=sequence).update(**values):
-            return True
-        try:
-            with transaction.atomic():
-                self.create(
-                    assessment=assessment,
-                    skill_id=answer.skill_id,
-                    **{"evidence": "", **values},
-                )
-            return True
-        except IntegrityError:
-            # The row exists: stored by a concurrent request (or newer than this answer).
-            return bool(row.filter(sequence__lt=sequence).update(**values))
+        keys = {"assessment": assessment, "skill_id": answer.skill_id}
+        return record_newer(self, keys, values, sequence=sequence, defaults={"evidence": ""})
 
     def levels_by_assessment(self) -> dict[uuid.UUID, dict[str, int]]:
         """Assessment id -> {skill slug: level}, for every rating in this queryset: one query."""

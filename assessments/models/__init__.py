@@ -1,0 +1,58 @@
+"""The assessments app's models: self-assessments and their ratings (`assessment`), and
+mentoring, from the invitation to the mentor's review (`mentoring`)."""
+
+from assessments.models.assessment import (
+    EVIDENCE_MAX_LENGTH,
+    MAX_SEQUENCE,
+    SEQUENCE_LEEWAY,
+    Answer,
+    Assessment,
+    AssessmentIncomplete,
+    AssessmentLocked,
+    Progress,
+    Rating,
+    StepProgress,
+    record_newer,
+    server_sequence,
+)
+from assessments.models.mentoring import (
+    COMMENT_MAX_LENGTH,
+    INVITATION_MESSAGE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Invitation,
+    InvitationRefused,
+    InvitationUnusable,
+    Mentorship,
+    Review,
+    ReviewAnswer,
+    ReviewEmpty,
+    ReviewLocked,
+    ReviewRating,
+)
+
+__all__ = [
+    "COMMENT_MAX_LENGTH",
+    "EVIDENCE_MAX_LENGTH",
+    "INVITATION_MESSAGE_MAX_LENGTH",
+    "MAX_SEQUENCE",
+    "NOTE_MAX_LENGTH",
+    "SEQUENCE_LEEWAY",
+    "Answer",
+    "Assessment",
+    "AssessmentIncomplete",
+    "AssessmentLocked",
+    "Invitation",
+    "InvitationRefused",
+    "InvitationUnusable",
+    "Mentorship",
+    "Progress",
+    "Rating",
+    "Review",
+    "ReviewAnswer",
+    "ReviewEmpty",
+    "ReviewLocked",
+    "ReviewRating",
+    "StepProgress",
+    "record_newer",
+    "server_sequence",
+]
