@@ -89,15 +89,16 @@ class Scored:
         return sorted(role_score.role.requirements, key=lambda r: self._skill_order[r.skill])
 
 
-def score_assessment(assessment: Assessment) -> Scored:
-    """Score an assessment on its pinned version: five queries whatever its size."""
+def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | None = None) -> Scored:
+    """Score an assessment on its pinned version, and over a mentor's levels when given (the
+    reviewed score): five queries whatever its size."""
     matrix = scoring_matrix(assessment.version)
     order = {skill.slug: position for position, skill in enumerate(matrix.skills)}
     ratings = sorted(
         (rating for rating in assessment.stored_ratings() if rating[0] in order),
         key=lambda rating: order[rating[0]],
     )
-    score = scoring.score(matrix, {slug: level for slug, level, _ in ratings})
+    score = scoring.score(matrix, {slug: level for slug, level, _ in ratings}, mentor_levels)
     return Scored(assessment=assessment, matrix=matrix, ratings=tuple(ratings), score=score)
 
 

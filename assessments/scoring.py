@@ -218,6 +218,20 @@ def score(
     return index.score(self_levels, reviewed)
 
 
+def score_role(matrix: Matrix, role_slug: str, levels: Sequence[int]) -> RoleScore:
+    """One role scored, the same way as by score(), from levels listed in the matrix's skill
+    order (as long as matrix.skills; unrated = 0): what a cohort view needs of each person,
+    without the rest of the ladder. Raises KeyError for a role the matrix does not hold and
+    ValueError for a list of another length or a level outside the scale."""
+    index = matrix._index
+    table = index.role_tables[role_slug]
+    if len(levels) != len(index.skill_position):
+        raise ValueError(f"expected {len(index.skill_position)} levels, got {len(levels)}")
+    if levels and (min(levels) < 0 or max(levels) > index.top_level):
+        raise ValueError(f"levels must be whole numbers 0..{index.top_level}")
+    return index.score_role(table, levels)
+
+
 def report_data(score: Score) -> dict[str, Any]:
     """The scoring part of report.json, as plain JSON-serialisable types."""
     matrix = score.matrix
@@ -432,6 +446,7 @@ class _MatrixIndex:
         # sorted() is stable: roles sharing a rank keep their input order.
         ladder = sorted(matrix.roles, key=attrgetter("rank"))
         self.roles = [_RoleTable(self, role) for role in ladder]
+        self.role_tables = {table.role.slug: table for table in self.roles}
         # Ladder positions of the roles strengths are measured against -> (pick, keys, of).
         self._strength_tables: dict[tuple[int, ...], tuple[Callable, list, Callable]] = {}
 
@@ -456,37 +471,33 @@ class _MatrixIndex:
             raise ValueError(f"level for {slug!r} must be a whole number 0..{top}, got {level!r}")
         return int(level)
 
-    def score(self, levels: list[int], reviewed: Score | None = None) -> Score:
-        ready_num, ready_den = self.ready.numerator, self.ready.denominator
-        close_num, close_den = self.close.numerator, self.close.denominator
-        role_scores = []
-        for table in self.roles:
-            keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
-            keys.sort()
-            gaps = tuple(map(table.gap_of, keys))
-            total = table.total
-            covered = total - sum(map(_priority, gaps))
-            # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total
-            # > 0; a role without requirements counts as 1/1.
-            numerator, denominator = (covered, total) if total else (1, 1)
-            blocked = not table.blocking_keys.isdisjoint(keys)
-            if not blocked and numerator * ready_den >= ready_num * denominator:
-                verdict = READY
-            elif numerator * close_den >= close_num * denominator:
-                verdict = CLOSE
-            else:
-                verdict = GAP
-            role_scores.append(
-                RoleScore(
-                    role=table.role,
-                    covered=covered,
-                    total=total,
-                    verdict=verdict,
-                    gaps=gaps,
-                    _category_totals=table.category_totals,
-                )
-            )
+    def score_role(self, table: _RoleTable, levels: Sequence[int]) -> RoleScore:
+        keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
+        keys.sort()
+        gaps = tuple(map(table.gap_of, keys))
+        total = table.total
+        covered = total - sum(map(_priority, gaps))
+        # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total > 0;
+        # a role without requirements counts as 1/1.
+        numerator, denominator = (covered, total) if total else (1, 1)
+        blocked = not table.blocking_keys.isdisjoint(keys)
+        if not blocked and numerator * self.ready.denominator >= self.ready.numerator * denominator:
+            verdict = READY
+        elif numerator * self.close.denominator >= self.close.numerator * denominator:
+            verdict = CLOSE
+        else:
+            verdict = GAP
+        return RoleScore(
+            role=table.role,
+            covered=covered,
+            total=total,
+            verdict=verdict,
+            gaps=gaps,
+            _category_totals=table.category_totals,
+        )
 
+    def score(self, levels: list[int], reviewed: Score | None = None) -> Score:
+        role_scores = [self.score_role(table, levels) for table in self.roles]
         fit_position = self._current_fit(role_scores)
         if fit_position is None:
             fit = None

@@ -17,6 +17,7 @@ from assessments.scoring import (
     MatrixSkill,
     report_data,
     score,
+    score_role,
 )
 
 SCALE = ("None", "Awareness", "Working", "Practitioner", "Advanced", "Expert")  # N = 5
@@ -444,6 +445,34 @@ def test_reviewed_score_uses_mentor_levels_where_given():
         ("communication", 3),
     ]
     assert reviewed.reviewed is None
+
+
+def test_one_role_scores_alone_from_levels_in_skill_order():
+    matrix = mini_mlops()
+    # python, ml-pipelines, monitoring, communication, docker: the docs' ratings in skill order.
+    levels = [4, 2, 2, 3, 3]
+
+    senior = score_role(matrix, "senior", levels)
+
+    assert senior == score(matrix, DOCS_RATINGS).role("senior")
+    assert (senior.covered, senior.total, senior.verdict) == (36, 50, "gap")
+    assert gap_skills(senior) == ["ml-pipelines", "monitoring", "communication"]
+
+
+@pytest.mark.parametrize(
+    ("role", "levels"),
+    [
+        ("senior", [4, 2, 2, 3]),
+        ("senior", [4, 2, 2, 3, 3, 1]),
+        ("senior", [4, 2, 2, 3, 6]),
+        ("senior", [4, 2, -1, 3, 3]),
+        ("director", [4, 2, 2, 3, 3]),
+    ],
+    ids=["too-few", "too-many", "above-scale", "negative", "unknown-role"],
+)
+def test_scoring_one_role_refuses_levels_it_cannot_place(role, levels):
+    with pytest.raises((ValueError, KeyError)):
+        score_role(mini_mlops(), role, levels)
 
 
 def test_reviewed_is_none_without_a_review_and_the_self_score_with_an_empty_one():

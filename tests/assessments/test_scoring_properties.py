@@ -20,6 +20,7 @@ from assessments.scoring import (
     MatrixRole,
     MatrixSkill,
     score,
+    score_role,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None)
@@ -273,3 +274,13 @@ def test_reviewed_levels_lay_over_self_ratings(data):
 
     assert score(matrix, ratings, {}).reviewed == score(matrix, ratings)
     assert score(matrix, ratings, mentor_levels).reviewed == score(matrix, ratings | mentor_levels)
+
+
+@PROPERTY
+@given(assessments())
+def test_one_role_scored_alone_is_that_role_of_the_whole_score(assessment):
+    matrix, ratings = assessment
+    levels = [ratings.get(skill.slug, 0) for skill in matrix.skills]
+    whole = score(matrix, ratings)
+    for role_score in whole.roles:
+        assert score_role(matrix, role_score.slug, levels) == role_score
