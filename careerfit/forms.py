@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from careerfit import mail
+from careerfit.next_url import with_next
 from careerfit.throttling import confirm_password
 
 
@@ -40,9 +41,9 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 confirmation_token_generator = EmailConfirmationTokenGenerator()
 
 
-def _link(request: HttpRequest, view_name: str, user: User, token: str) -> str:
+def _link(request: HttpRequest, view_name: str, user: User, token: str, next_url: str = "") -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return request.build_absolute_uri(reverse(view_name, args=[uid, token]))
+    return request.build_absolute_uri(with_next(reverse(view_name, args=[uid, token]), next_url))
 
 
 def _email(template: str, to: str, context: dict) -> EmailMessage:
@@ -64,10 +65,11 @@ class SignupForm(UserCreationForm):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
-    def register(self, request: HttpRequest) -> None:
+    def register(self, request: HttpRequest, next_url: str = "") -> None:
         """A new address gets an account that works once the e-mailed link is followed; an
         address that already has one gets a note to its owner instead. Either way the page
-        and the work done look the same, so sign-up cannot tell who has an account."""
+        and the work done look the same, so sign-up cannot tell who has an account. Both
+        links lead on to `next_url` (a same-site URL) once the person is in."""
         email = self.cleaned_data["email"]
         owner = User.objects.filter(email__iexact=email).order_by("pk").first()
         if owner is None:
@@ -78,14 +80,14 @@ class SignupForm(UserCreationForm):
             message = _email(
                 "registration/signup_confirm_email.txt",
                 email,
-                {"user": user, "link": _link(request, "signup_confirm", user, token)},
+                {"user": user, "link": _link(request, "signup_confirm", user, token, next_url)},
             )
         else:
             make_password(self.cleaned_data["password1"])  # the hashing a new account costs
             token = default_token_generator.make_token(owner)
             context = {
                 "user": owner,
-                "login_link": request.build_absolute_uri(reverse("login")),
+                "login_link": request.build_absolute_uri(with_next(reverse("login"), next_url)),
                 "reset_link": _link(request, "password_reset_confirm", owner, token),
             }
             message = _email("registration/signup_exists_email.txt", owner.email, context)

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Assessment, Rating
 from careerfit.forms import DeleteAccountForm, SignupForm, confirmation_token_generator
+from careerfit.next_url import safe_next, with_next
 from roles.models import Track
 
 
@@ -42,18 +44,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign up; a same-site `next` is carried through the confirmation e-mail, so the new
+    account lands where the visitor was sent here from."""
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("assessments:list")
+        return redirect(next_url or "assessments:list")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.register(request)
-        return redirect("signup_done")
-    return render(request, "registration/signup.html", {"form": form})
+        form.register(request, next_url)
+        return redirect(with_next(reverse("signup_done"), next_url))
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 @require_GET
 def signup_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/signup_done.html")
+    return render(request, "registration/signup_done.html", {"next": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,14 +67,16 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     """GET shows a button, POST confirms: link scanners that open e-mailed links must not
     confirm (and log in) on the person's behalf."""
     account = _unconfirmed_account(uidb64, token)
+    next_url = safe_next(request)
     if request.method == "POST" and account is not None:
         account.is_active = True
         account.save(update_fields=["is_active"])
         login(request, account, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is confirmed. Welcome to CareerFit!")
-        return redirect("assessments:list")
+        return redirect(next_url or "assessments:list")
     status = 200 if account is not None else 400
-    return render(request, "registration/signup_confirm.html", {"account": account}, status=status)
+    context = {"account": account, "next": next_url}
+    return render(request, "registration/signup_confirm.html", context, status=status)
 
 
 def _unconfirmed_account(uidb64: str, token: str) -> User | None:

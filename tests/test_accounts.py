@@ -4,6 +4,7 @@ page, exporting and deleting one's data."""
 import json
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt
@@ -13,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.models import Assessment, Rating
 from tests.factories import PASSWORD, AssessmentFactory, RatingFactory
@@ -202,6 +204,64 @@ def test_signup_errors_are_tied_to_their_field(client, owner):
     assert "id_username_error" in username_input
     assert 'id="id_username_error"' in content
     assert "A user with that username already exists." in content
+
+
+# Coming back to where one was sent from: `next` through log-in, sign-up and confirmation
+
+NEXT = "/assessments/new/?track=mlops&target_role=mlops-engineer"
+
+
+def test_signup_carries_next_through_the_confirmation_email(client, mailoutbox):
+    response = client.post("/accounts/signup/", {**signup_data(), "next": NEXT})
+
+    assert response.url == "/accounts/signup/sent/?next=" + quote(NEXT, safe="")
+    assert "it brings you back to where you were" in client.get(response.url).content.decode()
+    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mailoutbox[0].body).group(1)
+    assert link.endswith("?next=" + quote(NEXT, safe=""))
+    page = client.get(link).content.decode()
+    assert f'<input type="hidden" name="next" value="{escape(NEXT)}">' in page
+
+    confirmed = client.post(link)
+
+    assert confirmed.url == NEXT
+    assert is_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
+def test_a_next_leading_off_the_site_is_dropped(client, mailoutbox, elsewhere):
+    client.post(f"/accounts/signup/?next={quote(elsewhere)}", signup_data())
+    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mailoutbox[0].body).group(1)
+    assert "next" not in link
+
+    confirmed = client.post(link + "?next=" + quote(elsewhere, safe=""))
+
+    assert confirmed.url == "/assessments/"
+
+
+def test_log_in_and_sign_up_pages_link_to_each_other_keeping_next(client):
+    encoded = quote(NEXT, safe="/")
+    login_page = client.get(f"/accounts/login/?next={quote(NEXT)}").content.decode()
+    assert f'href="/accounts/signup/?next={escape(encoded)}"' in login_page
+    assert f'<input type="hidden" name="next" value="{escape(NEXT)}">' in login_page
+
+    signup_page = client.get(f"/accounts/signup/?next={quote(NEXT)}").content.decode()
+    assert f'href="/accounts/login/?next={escape(encoded)}"' in signup_page
+    assert f'<input type="hidden" name="next" value="{escape(NEXT)}">' in signup_page
+
+
+def test_signed_in_visitors_of_sign_up_go_on_to_next(owner_client):
+    response = owner_client.get(f"/accounts/signup/?next={quote(NEXT)}")
+
+    assert response.url == NEXT
+
+
+def test_an_address_with_an_account_is_sent_a_log_in_link_keeping_next(client, owner, mailoutbox):
+    client.post("/accounts/signup/", {**signup_data(email=owner.email), "next": NEXT})
+
+    [message] = mailoutbox
+    assert "http://testserver/accounts/login/?next=" + quote(NEXT, safe="") in message.body
 
 
 # Log in and out
