@@ -1,16 +1,24 @@
-"""Forms of the questionnaire: starting an assessment and answering one skill."""
+"""Forms of the questionnaire (starting an assessment, answering one skill) and of mentoring
+(inviting a mentor, a mentor's answer for one skill and their overall note)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import Q
 
 from assessments.models import (
+    COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LENGTH,
+    INVITATION_MESSAGE_MAX_LENGTH,
     MAX_SEQUENCE,
+    NOTE_MAX_LENGTH,
     SEQUENCE_LEEWAY,
     Answer,
+    Mentorship,
+    ReviewAnswer,
     server_sequence,
 )
 from roles.models import Role, Skill, Track
@@ -88,7 +96,7 @@ class StartAssessmentForm(forms.Form):
         return cleaned
 
 
-class EvidenceField(forms.CharField):
+class NoteField(forms.CharField):
     def to_python(self, value):
         # Browsers count a line break as one character against maxlength but send it as
         # CRLF; count it the way the person typing saw it.
@@ -96,12 +104,18 @@ class EvidenceField(forms.CharField):
         return value.replace("\r\n", "\n")
 
 
-class RatingForm(forms.Form):
-    """One skill's answer. The step page prefixes the fields with the skill's slug (one form
-    per skill in one <form>); the autosave contract posts them unprefixed."""
+class _LevelForm(forms.Form):
+    """One skill's level on the version's scale, with an optional note (named by the
+    subclass: the seeker's evidence, the mentor's comment) and the browser's answer number.
+    The step pages prefix the fields with the skill's slug (one form per skill in one
+    <form>); the autosave URLs take them unprefixed."""
+
+    note_name: str
+    note_max_length: int
+    note_label: str  # "Keep the <label> to ..."
+    note_added: str  # "Choose a level first, then add <added>."
 
     level = forms.IntegerField(required=False)
-    evidence = EvidenceField(required=False, max_length=EVIDENCE_MAX_LENGTH)
     seq = forms.IntegerField(required=False, min_value=1, max_value=MAX_SEQUENCE)
 
     def __init__(self, *args, skill: Skill, max_level: int, require_level: bool, **kwargs):
@@ -120,14 +134,19 @@ class RatingForm(forms.Form):
                 "invalid": f"The level must be a whole number from 0 to {max_level}.",
             },
         )
-        self.fields["evidence"].error_messages["max_length"] = (
-            f"Keep the evidence to {EVIDENCE_MAX_LENGTH} characters (this one has %(show_value)d)."
+        self.fields[self.note_name] = NoteField(
+            required=False,
+            max_length=self.note_max_length,
+            error_messages={
+                "max_length": f"Keep the {self.note_label} to {self.note_max_length} characters "
+                "(this one has %(show_value)d)."
+            },
         )
         self.fields["seq"].error_messages["invalid"] = "The answer counter must be a whole number."
 
     def clean_seq(self) -> int | None:
-        # The browser numbers answers on the server's clock (questionnaire.js); a number from
-        # the future would make every later answer look older and never be stored.
+        # The browser numbers answers on the server's clock (autosave.js); a number from the
+        # future would make every later answer look older and never be stored.
         seq = self.cleaned_data["seq"]
         if seq is not None and seq > server_sequence() + SEQUENCE_LEEWAY:
             raise forms.ValidationError(
@@ -139,23 +158,111 @@ class RatingForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         if "level" in cleaned and cleaned["level"] is None:
-            if cleaned.get("evidence"):
-                self.add_error("level", "Choose a level first, then add evidence.")
+            if cleaned.get(self.note_name):
+                self.add_error("level", f"Choose a level first, then add {self.note_added}.")
             elif self.require_level:
                 self.add_error("level", f"Choose a level from 0 to {self.max_level}.")
         return cleaned
 
     @property
-    def evidence_posted(self) -> bool:
-        return self.add_prefix("evidence") in self.data
+    def note_posted(self) -> bool:
+        return self.add_prefix(self.note_name) in self.data
+
+    def note(self) -> str | None:
+        """The posted note, or None when none was posted (the stored one is kept)."""
+        return self.cleaned_data[self.note_name] if self.note_posted else None
+
+    def first_error(self) -> str:
+        return next(message for messages in self.errors.values() for message in messages)
+
+
+class RatingForm(_LevelForm):
+    """The seeker's answer for one skill."""
+
+    note_name = "evidence"
+    note_max_length = EVIDENCE_MAX_LENGTH
+    note_label = note_added = "evidence"
 
     def answer(self) -> Answer | None:
         """The validated answer, or None when the skill was left unanswered."""
         level = self.cleaned_data["level"]
         if level is None:
             return None
-        evidence = self.cleaned_data["evidence"] if self.evidence_posted else None
-        return Answer(skill_id=self.skill.pk, level=level, evidence=evidence)
+        return Answer(skill_id=self.skill.pk, level=level, evidence=self.note())
 
-    def first_error(self) -> str:
-        return next(message for messages in self.errors.values() for message in messages)
+
+class ReviewRatingForm(_LevelForm):
+    """A mentor's level and comment for one skill of the assessment they review."""
+
+    note_name = "comment"
+    note_max_length = COMMENT_MAX_LENGTH
+    note_label = "comment"
+    note_added = "a comment"
+
+    def answer(self) -> ReviewAnswer | None:
+        """The validated answer, or None when the skill was left without a level."""
+        level = self.cleaned_data["level"]
+        if level is None:
+            return None
+        return ReviewAnswer(skill_id=self.skill.pk, level=level, comment=self.note())
+
+
+class ReviewNoteForm(forms.Form):
+    note = NoteField(
+        label="Your overall note",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Optional, up to {NOTE_MAX_LENGTH} characters: what stands out, what to work "
+        "on first.",
+        error_messages={
+            "max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters "
+            "(this one has %(show_value)d)."
+        },
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Your mentor's email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter the email address of the person you want as a mentor.",
+            "invalid": "Enter a valid email address, like name@example.com.",
+        },
+    )
+    message = NoteField(
+        label="A message for them",
+        required=False,
+        max_length=INVITATION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Optional, up to {INVITATION_MESSAGE_MAX_LENGTH} characters. It is "
+        "included in the email.",
+        error_messages={
+            "max_length": f"Keep the message to {INVITATION_MESSAGE_MAX_LENGTH} characters "
+            "(this one has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args, seeker: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.seeker = seeker
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.seeker.email or "").lower():
+            raise forms.ValidationError(
+                "That is your own address: invite someone else to be your mentor."
+            )
+        mentors = Mentorship.objects.active().filter(seeker=self.seeker)
+        current = mentors.filter(
+            Q(mentor__email__iexact=email) | Q(invitation__email__iexact=email)
+        ).select_related("mentor")
+        mentor = current.first()
+        if mentor is not None:
+            raise forms.ValidationError(
+                "%(name)s, at that address, is already your mentor.",
+                params={"name": mentor.mentor.get_username()},
+            )
+        return email

@@ -10,25 +10,18 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseRedirect,
-    JsonResponse,
-    QueryDict,
-)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from assessments import exports, plan, reports
 from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
 from assessments.history import build_history
+from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
     Assessment,
     AssessmentIncomplete,
@@ -42,29 +35,12 @@ from roles.models import Category, Skill, Track
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    """After a POST: the browser follows with a GET."""
-
-    status_code = 303
-
-
 def _get_own_assessment_or_404(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
     """The signed-in user's assessment; anyone else's is a 404, so its existence never leaks."""
     assessments = Assessment.objects.owned_by(request.user).select_related(
         "track", "version", "target_role"
     )
     return get_object_or_404(assessments, pk=assessment_id)
-
-
-def _wants_fragment(request: HtmxHttpRequest) -> bool:
-    # Boosted and history-restore requests want the whole page.
-    return (
-        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-    )
 
 
 def _step_url(assessment: Assessment, category_slug: str) -> str:
@@ -105,7 +81,7 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
         form = StartAssessmentForm(initial={"track": chosen_slug}, ladders=ladders)
     chosen = next((ladder for ladder in ladders if ladder.track.slug == chosen_slug), None)
     template = "assessments/start.html"
-    if _wants_fragment(request):
+    if wants_fragment(request):
         template += "#target-role-field"
     context = {"form": form, "ladders": ladders, "chosen": chosen}
     return render(request, template, context, status=status)
@@ -237,7 +213,7 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
     except AssessmentLocked:
         return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409)
     level_name = assessment.version.level_name(answer.level)
-    if not _wants_fragment(request):
+    if not wants_fragment(request):
         messages.success(request, f"Saved {skill.name}: {answer.level} {level_name}.")
         return HttpResponseSeeOther(
             f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
@@ -266,7 +242,7 @@ def _answer_error(
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the report.
     context = {"assessment": assessment, "skill": skill, "error": message, "locked": status == 409}
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "assessments/step.html#save-status", context, status=status)
     return render(request, "assessments/answer_error.html", context, status=status)
 

@@ -15,9 +15,7 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.mail import EmailMessage
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -46,11 +44,6 @@ def _link(request: HttpRequest, view_name: str, user: User, token: str, next_url
     return request.build_absolute_uri(with_next(reverse(view_name, args=[uid, token]), next_url))
 
 
-def _email(template: str, to: str, context: dict) -> EmailMessage:
-    subject, body = render_to_string(template, context).split("\n", 1)
-    return EmailMessage(subject.strip(), body.lstrip(), to=[to])
-
-
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         required=True,
@@ -77,7 +70,7 @@ class SignupForm(UserCreationForm):
             user.is_active = False
             user.save()
             token = confirmation_token_generator.make_token(user)
-            message = _email(
+            message = mail.message(
                 "registration/signup_confirm_email.txt",
                 email,
                 {"user": user, "link": _link(request, "signup_confirm", user, token, next_url)},
@@ -90,7 +83,7 @@ class SignupForm(UserCreationForm):
                 "login_link": request.build_absolute_uri(with_next(reverse("login"), next_url)),
                 "reset_link": _link(request, "password_reset_confirm", owner, token),
             }
-            message = _email("registration/signup_exists_email.txt", owner.email, context)
+            message = mail.message("registration/signup_exists_email.txt", owner.email, context)
         mail.send(message)
 
 

@@ -1,5 +1,6 @@
 """The one way CareerFit sends mail: `send(message)` (and `run_later(task)` for work that
-builds its messages itself, such as Django's password reset).
+builds its messages itself, such as Django's password reset); `message(template, to,
+context)` makes one from a template whose first line is the subject.
 
 With EMAIL_IN_BACKGROUND (production), mail goes to a small thread pool inside the app process
 once the current database transaction commits (so it never announces something rolled back):
@@ -20,6 +21,7 @@ from concurrent.futures import wait as wait_for
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connections, transaction
+from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,12 @@ _pending: set[Future] = set()
 
 def send(message: EmailMessage) -> None:
     run_later(message.send)
+
+
+def message(template: str, to: str, context: dict) -> EmailMessage:
+    """A plain-text message from a template whose first line is the subject."""
+    subject, body = render_to_string(template, context).split("\n", 1)
+    return EmailMessage(subject.strip(), body.lstrip(), to=[to])
 
 
 def run_later(task: Callable[[], object]) -> None:
