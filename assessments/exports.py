@@ -1,5 +1,6 @@
-"""The report's exports: report.json (the assessment, its ratings and the engine's own
-serialisation) and report.csv (one row per role and skill it requires)."""
+"""The report's exports: report.json (the assessment, its ratings, the engine's own
+serialisation, and the mentors' reviews the viewer may read) and report.csv (one row per role
+and skill it requires, with the chosen review's level and comment)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from assessments import scoring
 from assessments.models import Assessment
+from assessments.reviewed import LoadedReview
 from assessments.scored import Scored
 
 CSV_COLUMNS = (
@@ -25,6 +27,8 @@ CSV_COLUMNS = (
     "priority",
     "role_coverage",
     "role_verdict",
+    "mentor_level",
+    "mentor_comment",
 )
 
 
@@ -33,10 +37,14 @@ def export_filename(assessment: Assessment, extension: str) -> str:
     return f"careerfit-{assessment.track.slug}-{moment:%Y-%m-%d}-report.{extension}"
 
 
-def report_json(scored: Scored) -> dict[str, Any]:
-    """report.json: the assessment, its ratings and the engine's own serialisation."""
+def report_json(
+    scored: Scored, reviews: list[LoadedReview], chosen: LoadedReview | None
+) -> dict[str, Any]:
+    """report.json: the assessment, its ratings and the engine's own serialisation; `review`
+    (the one the `reviewed` scores use: `chosen`), `reviewed` and `reviews` (every submitted
+    review the viewer may read), null and empty without one."""
     assessment = scored.assessment
-    engine = scoring.report_data(scored.score)
+    engine = {"reviewed": None, **scoring.report_data(scored.score)}
     answered = scored.levels
     return {
         "assessment": {
@@ -61,7 +69,29 @@ def report_json(scored: Scored) -> dict[str, Any]:
         ],
         # Unanswered skills count as 0 in every figure below.
         "unanswered": [skill.slug for skill in scored.matrix.skills if skill.slug not in answered],
+        "review": _review_data(scored, chosen) if chosen else None,
+        "reviews": [_review_data(scored, review) for review in reviews if review.is_submitted],
         **engine,
+    }
+
+
+def _review_data(scored: Scored, review: LoadedReview) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "mentor": review.mentor,
+        "submitted_at": _iso(review.submitted_at),
+        "note": review.review.note,
+        # Per skill the mentor gave a level, in matrix order.
+        "ratings": [
+            {
+                "skill": skill.slug,
+                "category": skill.category,
+                "level": review.levels[skill.slug],
+                "comment": review.comments[skill.slug],
+            }
+            for skill in scored.matrix.skills
+            if skill.slug in review.levels
+        ],
     }
 
 
@@ -69,9 +99,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def csv_rows(scored: Scored) -> Iterator[list[Any]]:
-    """report.csv: one row per role and skill it requires, ladder order then skill order."""
+def csv_rows(scored: Scored, review: LoadedReview | None) -> Iterator[list[Any]]:
+    """report.csv: one row per role and skill it requires, ladder order then skill order, with
+    the review's level and comment for the skill (empty without one)."""
     yield list(CSV_COLUMNS)
+    levels = review.levels if review else {}
+    comments = review.comments if review else {}
     for role_score in scored.score.roles:
         coverage = scoring.rounded(role_score.coverage_float)
         gaps = {gap.skill: gap for gap in role_score.gaps}
@@ -92,6 +125,8 @@ def csv_rows(scored: Scored) -> Iterator[list[Any]]:
                 gap.priority if gap else 0,
                 coverage,
                 role_score.verdict,
+                levels.get(skill.slug, ""),
+                _cell(comments.get(skill.slug, "")),
             ]
 
 

@@ -36,6 +36,12 @@ class LadderRole:
     is_target: bool
     is_fit: bool
     is_next: bool
+    # The same role over a mentor's levels, when the report shows a review.
+    reviewed: RoleScore | None = None
+
+    @property
+    def reviewed_percent(self) -> int | None:
+        return percent(self.reviewed.coverage) if self.reviewed else None
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,8 @@ def build_report(
     next_slugs = {role_score.slug for role_score in score.next_roles}
     fit_slug = score.current_fit.slug if score.current_fit else None
     rungs: dict[int, list[LadderRole]] = {}
-    for role_score in score.roles:
+    reviewed = score.reviewed.roles if score.reviewed else (None,) * len(score.roles)
+    for role_score, reviewed_score in zip(score.roles, reviewed, strict=True):
         rungs.setdefault(role_score.rank, []).append(
             LadderRole(
                 score=role_score,
@@ -196,6 +203,7 @@ def build_report(
                 is_target=role_score.slug == target.slug,
                 is_fit=role_score.slug == fit_slug,
                 is_next=role_score.slug in next_slugs,
+                reviewed=reviewed_score,
             )
         )
     return Report(

@@ -8,12 +8,14 @@ assessments side, so that the ladder app knows nothing of scoring."""
 from __future__ import annotations
 
 import math
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
 from assessments import scoring
-from assessments.models import Assessment
+from assessments.models import Assessment, Rating
 from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScore, Score
 from roles.models import MatrixVersion, Requirement
 
@@ -100,6 +102,38 @@ def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | Non
     )
     score = scoring.score(matrix, {slug: level for slug, level, _ in ratings}, mentor_levels)
     return Scored(assessment=assessment, matrix=matrix, ratings=tuple(ratings), score=score)
+
+
+def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:
+    """The scoring matrix of each version the assessments are pinned to: four queries per
+    distinct version, whatever the number of assessments."""
+    versions = {assessment.version_id: assessment.version for assessment in assessments}
+    return {version_id: scoring_matrix(version) for version_id, version in versions.items()}
+
+
+def submitted_levels(
+    assessments: Iterable[Assessment], matrices: dict[int, Matrix]
+) -> dict[uuid.UUID, list[int]]:
+    """Each submitted assessment's levels in its matrix's skill order (what score_role takes):
+    from the snapshot kept at submission, without a query; for a row without one, from its
+    ratings, in one query for all of those."""
+    levels: dict[uuid.UUID, list[int]] = {}
+    missing = []
+    for assessment in assessments:
+        snapshot = assessment.submitted_levels_by_position(
+            len(matrices[assessment.version_id].skills)
+        )
+        if snapshot is None:
+            missing.append(assessment)
+        else:
+            levels[assessment.pk] = snapshot
+    if missing:
+        stored = Rating.objects.filter(assessment__in=missing).levels_by_assessment()
+        for assessment in missing:
+            by_slug = stored.get(assessment.pk, {})
+            skills = matrices[assessment.version_id].skills
+            levels[assessment.pk] = [by_slug.get(skill.slug, 0) for skill in skills]
+    return levels
 
 
 # --- How figures read --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import review_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -14,4 +14,17 @@ urlpatterns = [
     path("<uuid:assessment_id>/report.json", views.report_json, name="report_json"),
     path("<uuid:assessment_id>/report.csv", views.report_csv, name="report_csv"),
     path("progress/<slug:track_slug>/", views.progress, name="progress"),
+    path("<uuid:assessment_id>/ask-for-review/", review_views.ask_review, name="ask_review"),
+    path("<uuid:assessment_id>/review/", review_views.review, name="review"),
+    path(
+        "<uuid:assessment_id>/review/steps/<slug:category_slug>/",
+        review_views.review_step,
+        name="review_step",
+    ),
+    path(
+        "<uuid:assessment_id>/review/ratings/<slug:skill_slug>/",
+        review_views.review_rate,
+        name="review_rate",
+    ),
+    path("<uuid:assessment_id>/review/submit/", review_views.review_submit, name="review_submit"),
 ]

@@ -1,6 +1,7 @@
 """Self-assessment questionnaire: start an assessment, answer it one step (category) at a
 time with every answer autosaved, submit it; then its report, the report's JSON and CSV
-exports, and the progress over time on one track."""
+exports (which its seeker's mentors read too, with their reviews), and the progress over
+time on one track."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from assessments.models import (
     Rating,
     server_sequence,
 )
-from assessments.scored import score_assessment, scoring_matrix
+from assessments.reviewed import LoadedReview, choose_review, load_reviews, review_section
+from assessments.scored import Scored, score_assessment, scoring_matrix
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
@@ -101,7 +103,7 @@ def resume(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@never_cache  # a cached copy would number its answers from a stale clock (questionnaire.js)
+@never_cache  # a cached copy would number its answers from a stale clock (autosave.js)
 def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
     assessment = _get_own_assessment_or_404(request, assessment_id)
     if assessment.is_submitted:
@@ -278,21 +280,45 @@ def submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     return render(request, "assessments/submit.html", context, status=status)
 
 
+def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
+    """The signed-in user's own assessment (drafts too), or a submitted one of someone they
+    mentor now; anything else is a 404, so its existence never leaks."""
+    assessments = Assessment.objects.visible_to(request.user).select_related(
+        "user", "track", "version", "target_role"
+    )
+    return get_object_or_404(assessments, pk=assessment_id)
+
+
+def _scored_for_viewer(
+    request: HttpRequest, assessment_id: uuid.UUID
+) -> tuple[Scored, list[LoadedReview], LoadedReview | None]:
+    """The assessment scored, the reviews the viewer may read, and the one the reviewed score
+    uses (`?review=<id>`, by default the latest submitted)."""
+    assessment = _get_assessment_for_viewer(request, assessment_id)
+    reviews = load_reviews(assessment, request.user)
+    chosen = choose_review(reviews, request.GET.get("review", ""))
+    scored = score_assessment(assessment, chosen.levels if chosen else None)
+    return scored, reviews, chosen
+
+
 @require_GET
 @login_required
 def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    """The report: drafts too, marked as such, with unanswered skills counted as 0."""
-    assessment = _get_own_assessment_or_404(request, assessment_id)
-    scored = score_assessment(assessment)
+    """The report: drafts too (for their owner only), marked as such, with unanswered skills
+    counted as 0; beside it, a mentor's reviewed result."""
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
+    assessment = scored.assessment
     newer = assessment.newer_version()
     context = {
         "assessment": assessment,
+        "viewer_is_owner": assessment.user_id == request.user.pk,
         "report": reports.build_report(
             scored,
             assessment.level_statements(),
             newer=(newer, scoring_matrix(newer)) if newer else None,
         ),
         "plan": plan.build_plan(scored),
+        "review": review_section(scored, reviews, chosen, request.user),
     }
     return render(request, "assessments/report.html", context)
 
@@ -300,11 +326,11 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
-    assessment = _get_own_assessment_or_404(request, assessment_id)
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
     # Compact: indenting would switch json to its pure-Python encoder, twice as slow here.
-    response = JsonResponse(exports.report_json(score_assessment(assessment)))
+    response = JsonResponse(exports.report_json(scored, reviews, chosen))
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exports.export_filename(assessment, "json")
+        as_attachment=True, filename=exports.export_filename(scored.assessment, "json")
     )
     return response
 
@@ -312,12 +338,12 @@ def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
 @require_GET
 @login_required
 def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    assessment = _get_own_assessment_or_404(request, assessment_id)
+    scored, _, chosen = _scored_for_viewer(request, assessment_id)
     rows = io.StringIO()
-    csv.writer(rows).writerows(exports.csv_rows(score_assessment(assessment)))
+    csv.writer(rows).writerows(exports.csv_rows(scored, chosen))
     response = HttpResponse(rows.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exports.export_filename(assessment, "csv")
+        as_attachment=True, filename=exports.export_filename(scored.assessment, "csv")
     )
     return response
 

@@ -1,6 +1,7 @@
 """The user admin, minus what it must not show: deleting a user lists everything deleted
-with them, and their assessments and answers are private (assessments are kept out of the
-admin on purpose). The confirmation page says how many go, never what they hold."""
+with them, and their assessments, answers, invitations, mentorships and reviews are private
+(kept out of the admin on purpose). The confirmation page says how many go, never what they
+hold."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -9,9 +10,16 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.text import capfirst
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Invitation, Mentorship, Rating, Review, ReviewRating
 
-PRIVATE_MODELS: tuple[type[Model], ...] = (Assessment, Rating)
+PRIVATE_MODELS: tuple[type[Model], ...] = (
+    Assessment,
+    Rating,
+    Invitation,
+    Mentorship,
+    Review,
+    ReviewRating,
+)
 
 
 def _without_private(items: list, prefixes: tuple[str, ...]) -> list:

@@ -33,5 +33,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("roles/", include("roles.urls")),
     path("assessments/", include("assessments.urls")),
+    path("mentoring/", include("assessments.mentoring_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header, urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Invitation, Mentorship, Rating, Review, ReviewRating
 from careerfit.forms import DeleteAccountForm, SignupForm, confirmation_token_generator
 from careerfit.next_url import safe_next, with_next
 from roles.models import Track
@@ -115,16 +115,20 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = DeleteAccountForm(user, data, request=request)
     if form.is_bound and form.is_valid():
-        user.delete()  # assessments and their ratings go with it (on_delete=CASCADE)
+        # With it go (on_delete=CASCADE) their assessments and ratings, the reviews mentors
+        # wrote of them, their invitations, their mentorships on either side, and the reviews
+        # they wrote as a mentor, which the people they reviewed then no longer see.
+        user.delete()
         logout(request)
         messages.success(request, "Your account and all your assessments have been deleted.")
         return redirect("home")
-    assessment_count = Assessment.objects.owned_by(user).count()
-    return render(
-        request,
-        "registration/account_delete.html",
-        {"form": form, "assessment_count": assessment_count},
-    )
+    context = {
+        "form": form,
+        "assessment_count": Assessment.objects.owned_by(user).count(),
+        "mentorship_count": Mentorship.objects.active().involving(user).count(),
+        "reviews_written": Review.objects.submitted().filter(mentor=user).count(),
+    }
+    return render(request, "registration/account_delete.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -135,12 +139,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _account_data(user: User) -> dict[str, Any]:
-    """Everything CareerFit holds about the user, in two queries whatever its size."""
+    """Everything CareerFit holds about the user: profile, assessments (with their ratings and
+    the reviews mentors submitted of them), invitations sent, mentorships on either side and
+    the reviews they wrote; nine queries whatever its size."""
+    review_answers = Prefetch("ratings", queryset=ReviewRating.objects.select_related("skill"))
+    reviews_received = (
+        Review.objects.submitted().select_related("mentor").prefetch_related(review_answers)
+    )
     assessments = (
         Assessment.objects.owned_by(user)
         .select_related("track", "target_role", "version")
-        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("skill")))
+        .prefetch_related(
+            Prefetch("ratings", queryset=Rating.objects.select_related("skill")),
+            Prefetch("reviews", queryset=reviews_received),
+        )
     )
+    reviews_written = (
+        Review.objects.filter(mentor=user)
+        .select_related("assessment__user", "assessment__track")
+        .prefetch_related(review_answers)
+    )
+    mentorships = Mentorship.objects.involving(user).select_related("seeker", "mentor")
     return {
         "exported_at": timezone.now(),
         "profile": {
@@ -159,6 +178,7 @@ def _account_data(user: User) -> dict[str, Any]:
                 "created_at": assessment.created_at,
                 "updated_at": assessment.updated_at,
                 "submitted_at": assessment.submitted_at,
+                "review_requested_at": assessment.review_requested_at,
                 "ratings": [
                     {
                         "skill": rating.skill.slug,
@@ -168,7 +188,58 @@ def _account_data(user: User) -> dict[str, Any]:
                     }
                     for rating in assessment.ratings.all()
                 ],
+                "reviews_received": [
+                    {"mentor": review.mentor.get_username(), **_review_data(review)}
+                    for review in assessment.reviews.all()
+                ],
             }
             for assessment in assessments
+        ],
+        "invitations_sent": [
+            {
+                "email": invitation.email,
+                "message": invitation.message,
+                "status": invitation.status,
+                "created_at": invitation.created_at,
+                "sent_at": invitation.sent_at,
+                "expires_at": invitation.expires_at,
+                "accepted_at": invitation.accepted_at,
+                "revoked_at": invitation.revoked_at,
+            }
+            for invitation in Invitation.objects.filter(seeker=user)
+        ],
+        "mentorships": [
+            {
+                "role": "seeker" if mentorship.seeker_id == user.pk else "mentor",
+                "with": (
+                    mentorship.mentor if mentorship.seeker_id == user.pk else mentorship.seeker
+                ).get_username(),
+                "started_at": mentorship.started_at,
+                "ended_at": mentorship.ended_at,
+                "ended_by": mentorship.ended_by,
+            }
+            for mentorship in mentorships
+        ],
+        "reviews_written": [
+            {
+                "assessment": review.assessment_id,
+                "seeker": review.assessment.user.get_username(),
+                "track": review.assessment.track.slug,
+                **_review_data(review),
+            }
+            for review in reviews_written
+        ],
+    }
+
+
+def _review_data(review: Review) -> dict[str, Any]:
+    return {
+        "status": review.status,
+        "note": review.note,
+        "created_at": review.created_at,
+        "submitted_at": review.submitted_at,
+        "ratings": [
+            {"skill": answer.skill.slug, "level": answer.level, "comment": answer.comment}
+            for answer in review.ratings.all()
         ],
     }

@@ -4,7 +4,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_editor, make_ladder
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    UserFactory,
+    make_editor,
+    make_invitation,
+    make_ladder,
+    make_mentorship,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -96,6 +104,67 @@ def outsider_client(request) -> Client:
     """Anyone signed in who is not the owner: another job seeker, or staff. Neither may see
     someone else's assessment."""
     return request.getfixturevalue(f"{request.param}_client")
+
+
+# Mentoring personas, around the owner as the job seeker.
+
+
+@pytest.fixture
+def mentor(owner):
+    """Accepted the owner's invitation: reads and reviews the owner's submitted assessments."""
+    mentor = UserFactory(username="mentor")
+    make_mentorship(owner, mentor)
+    return mentor
+
+
+@pytest.fixture
+def other_mentor(stranger):
+    """Mentors someone else (the stranger), not the owner."""
+    other = UserFactory(username="othermentor")
+    make_mentorship(stranger, other)
+    return other
+
+
+@pytest.fixture
+def invitee(owner):
+    """Holds a pending invitation from the owner, not yet accepted."""
+    invitee = UserFactory(username="invitee")
+    make_invitation(owner, invitee.email)
+    return invitee
+
+
+@pytest.fixture
+def revoked_mentor(owner):
+    """Was the owner's mentor until the owner revoked it."""
+    revoked = UserFactory(username="revoked")
+    make_mentorship(owner, revoked, ended=True)
+    return revoked
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def mentor_client(mentor) -> Client:
+    return _client_for(mentor)
+
+
+@pytest.fixture
+def other_mentor_client(other_mentor) -> Client:
+    return _client_for(other_mentor)
+
+
+@pytest.fixture
+def invitee_client(invitee) -> Client:
+    return _client_for(invitee)
+
+
+@pytest.fixture
+def revoked_mentor_client(revoked_mentor) -> Client:
+    return _client_for(revoked_mentor)
 
 
 @pytest.fixture

@@ -1,15 +1,18 @@
-"""Factories for tests: users, ladders of any size, assessments."""
+"""Factories for tests: users, ladders of any size, assessments, and mentoring (invitations,
+mentorships, reviews)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import factory
 from django.contrib.auth.models import Group, Permission, User
+from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Invitation, Mentorship, Rating, Review, ReviewRating
 from roles.document import EMPTY_EXPERIENCE, EMPTY_SALARY
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
 
@@ -289,3 +292,45 @@ def scoring_matrix_of(document: dict) -> scoring.Matrix:
             for role in document["roles"]
         ),
     )
+
+
+def make_invitation(seeker: User, email: str, **fields) -> Invitation:
+    """An invitation as sent now (pending for 14 days unless `fields` say otherwise)."""
+    now = timezone.now()
+    fields = {"sent_at": now, "expires_at": now + timedelta(days=14), **fields}
+    return Invitation.objects.create(seeker=seeker, email=email, **fields)
+
+
+def make_mentorship(seeker: User, mentor: User, *, ended: bool = False) -> Mentorship:
+    """`mentor` mentors `seeker` through an accepted invitation (ended by the seeker if
+    `ended`)."""
+    invitation = make_invitation(seeker, mentor.email)
+    mentorship, _ = invitation.accept(mentor)
+    if ended:
+        mentorship.end(Mentorship.EndedBy.SEEKER)
+    return mentorship
+
+
+def make_review(
+    assessment: Assessment,
+    mentor: User,
+    levels: dict[str, int | tuple[int, str]],
+    *,
+    note: str = "",
+    submit: bool = True,
+) -> Review:
+    """A review giving `levels` (skill slug -> level, or (level, comment))."""
+    review = Review.objects.create(assessment=assessment, mentor=mentor, note=note)
+    skills = dict(assessment.version.skills.values_list("slug", "pk"))
+    ReviewRating.objects.bulk_create(
+        ReviewRating(
+            review=review,
+            skill_id=skills[slug],
+            level=value if isinstance(value, int) else value[0],
+            comment="" if isinstance(value, int) else value[1],
+        )
+        for slug, value in levels.items()
+    )
+    if submit:
+        review.submit()
+    return review

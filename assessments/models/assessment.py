@@ -131,6 +131,30 @@ def _count(queryset: models.QuerySet, group_by: str) -> Coalesce:
     )
 
 
+def progress_of(version_id: int, answers: models.QuerySet) -> Progress:
+    """Answered and total skills per category of a version, in step order, where `answers`
+    (rows with a skill, already narrowed to one assessment or review) are the answers: one
+    query."""
+    skills = Skill.objects.filter(category=OuterRef("pk"))
+    answered = answers.filter(skill__category=OuterRef("pk"))
+    categories = (
+        Category.objects.filter(version_id=version_id)
+        .in_matrix_order()
+        .annotate(
+            skill_count=_count(skills, "category_id"),
+            answered_count=_count(answered, "skill__category_id"),
+        )
+    )
+    return Progress(
+        steps=[
+            StepProgress(category=c, answered=c.answered_count, total=c.skill_count)
+            for c in categories
+            # A category without skills asks nothing: it is not a step.
+            if c.skill_count
+        ]
+    )
+
+
 class AssessmentQuerySet(models.QuerySet):
     def owned_by(self, user) -> AssessmentQuerySet:
         return self.filter(user=user)
@@ -219,24 +243,7 @@ class Assessment(models.Model):
 
     def progress(self) -> Progress:
         """Answered and total skills per step, in step order: one query."""
-        skills = Skill.objects.filter(category=OuterRef("pk"))
-        answered = Rating.objects.filter(assessment=self, skill__category=OuterRef("pk"))
-        categories = (
-            Category.objects.filter(version_id=self.version_id)
-            .in_matrix_order()
-            .annotate(
-                skill_count=_count(skills, "category_id"),
-                answered_count=_count(answered, "skill__category_id"),
-            )
-        )
-        return Progress(
-            steps=[
-                StepProgress(category=c, answered=c.answered_count, total=c.skill_count)
-                for c in categories
-                # A category without skills asks nothing: it is not a step.
-                if c.skill_count
-            ]
-        )
+        return progress_of(self.version_id, Rating.objects.filter(assessment=self))
 
     def unanswered_skills(self) -> models.QuerySet[Skill]:
         answered = Rating.objects.filter(assessment=self, skill=OuterRef("pk"))

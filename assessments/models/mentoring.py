@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from assessments.models.assessment import Assessment, record_newer
+from assessments.models.assessment import Assessment, Progress, progress_of, record_newer
 from roles.models import MAX_SCALE_LEVEL, Skill
 
 INVITATION_MESSAGE_MAX_LENGTH = 500
@@ -353,6 +353,10 @@ class Review(models.Model):
                 )
         self.updated_at = now
         return written
+
+    def progress(self) -> Progress:
+        """Skills given a level, and total skills, per step of the assessment: one query."""
+        return progress_of(self.assessment.version_id, ReviewRating.objects.filter(review=self))
 
     def save_note(self, note: str) -> None:
         """Raises ReviewLocked once submitted."""

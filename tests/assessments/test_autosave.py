@@ -302,7 +302,7 @@ def test_the_step_page_wires_each_skill_for_autosave(owner_client, assessment, s
     status = re.search(rf'<p id="save-{skill.slug}"[^>]*>', body).group(0)
     assert 'role="status"' in status
     assert 'aria-live="polite"' in status
-    assert "js/questionnaire.js" in body
+    assert "js/autosave.js" in body
     assert "hx-on" not in body
     assert "js:" not in body
 

@@ -1,6 +1,7 @@
-// Autosave glue for the questionnaire; htmx makes the requests. Numbers every answer so the
-// server keeps the newest one, maps the step form's field names to the rating URL's, and
-// shows failed saves with a retry button. No eval, no inline handlers.
+// Autosave glue for the questionnaire and a mentor's review; htmx makes the requests. Numbers
+// every answer so the server keeps the newest one, maps the step form's field names to the
+// autosave URL's, shows failed saves with a retry button, and makes a review's Agree button
+// choose the seeker's level (which autosaves it). No eval, no inline handlers.
 (function () {
   "use strict";
 
@@ -56,8 +57,8 @@
     if (prefix === undefined) return;
     const params = event.detail.parameters;
     // One <form> holds every skill of the step, so its fields carry the skill's slug; the
-    // rating URL takes plain names.
-    ["level", "evidence"].forEach(function (name) {
+    // autosave URLs take plain names.
+    ["level", "evidence", "comment"].forEach(function (name) {
       const value = params[prefix + "-" + name];
       delete params[prefix + "-" + name];
       if (value !== undefined) params[name] = value;
@@ -130,6 +131,20 @@
       fieldset.querySelector("input[type=radio]");
     if (radio) radio.focus();
     window.htmx.trigger(choices, "change");
+  });
+
+  // Agree (a review): choose the seeker's level, as a click on it would; its change event
+  // autosaves it. Without JavaScript the button posts the whole step instead.
+  document.addEventListener("click", function (event) {
+    const agree = event.target.closest("[data-agree]");
+    if (!agree || !window.htmx) return;
+    const fieldset = agree.closest("fieldset");
+    const radio =
+      fieldset && fieldset.querySelector('input[type=radio][value="' + agree.dataset.agree + '"]');
+    if (!radio) return;
+    event.preventDefault();
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   document.addEventListener("DOMContentLoaded", function () {

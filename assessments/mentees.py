@@ -1,0 +1,125 @@
+"""The mentoring page's view models: a mentor's mentees (each with their submitted
+assessments, the latest one's readiness for its target role and the review's status), and a
+seeker's submitted assessments with the reviews their mentors gave or are writing."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assessments import scoring
+from assessments.models import Assessment, Mentorship, Review
+from assessments.scored import matrices_of, percent, submitted_levels
+from assessments.scoring import RoleScore
+
+NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED = "not asked", "asked", "in progress", "reviewed"
+
+
+def review_status(assessment: Assessment, review_state: str | None) -> str:
+    """Where one mentor's review of one assessment stands, as the mentor reads it."""
+    if review_state == Review.Status.SUBMITTED:
+        return REVIEWED
+    if review_state == Review.Status.DRAFT:
+        return IN_PROGRESS
+    return ASKED if assessment.review_requested_at else NOT_ASKED
+
+
+@dataclass(frozen=True)
+class Mentee:
+    mentorship: Mentorship
+    assessments: tuple[Assessment, ...]  # submitted, latest first
+    target: RoleScore | None  # the latest one's target role, scored
+    review_status: str  # of the latest one, by this mentor
+
+    @property
+    def name(self) -> str:
+        return self.mentorship.seeker.get_username()
+
+    @property
+    def latest(self) -> Assessment | None:
+        return self.assessments[0] if self.assessments else None
+
+    @property
+    def earlier(self) -> tuple[Assessment, ...]:
+        return self.assessments[1:]
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.target.coverage) if self.target else None
+
+
+def mentees_of(mentor) -> list[Mentee]:
+    """The people `mentor` mentors now, by name. Queries: the mentorships, the mentees'
+    submitted assessments, this mentor's reviews of them, and four per distinct matrix version
+    of the latest ones; as many mentees or skills as you like cost no more."""
+    mentorships = list(
+        Mentorship.objects.active()
+        .filter(mentor=mentor)
+        .select_related("seeker")
+        .order_by("seeker__username")
+    )
+    if not mentorships:
+        return []
+    by_seeker: dict[int, list[Assessment]] = defaultdict(list)
+    submitted = (
+        Assessment.objects.shared_with(mentor)
+        .select_related("track", "version", "target_role")
+        .order_by("-submitted_at")
+    )
+    for assessment in submitted:
+        by_seeker[assessment.user_id].append(assessment)
+    latest = [found[0] for found in by_seeker.values()]
+    states = dict(
+        Review.objects.filter(mentor=mentor, assessment__in=latest).values_list(
+            "assessment_id", "status"
+        )
+    )
+    matrices = matrices_of(latest)
+    levels = submitted_levels(latest, matrices)
+    mentees = []
+    for mentorship in mentorships:
+        found = tuple(by_seeker.get(mentorship.seeker_id, ()))
+        target = status = None
+        if found:
+            newest = found[0]
+            matrix = matrices[newest.version_id]
+            target = scoring.score_role(matrix, newest.target_role.slug, levels[newest.pk])
+            status = review_status(newest, states.get(newest.pk))
+        mentees.append(Mentee(mentorship, found, target, status or NOT_ASKED))
+    return mentees
+
+
+@dataclass(frozen=True)
+class ReviewsOfMine:
+    """One of the seeker's submitted assessments and its mentors' reviews."""
+
+    assessment: Assessment
+    submitted: tuple[Review, ...]  # newest first
+    in_progress: tuple[Review, ...]
+
+
+def reviews_of_mine(seeker, mentor_ids: set[int]) -> list[ReviewsOfMine]:
+    """The seeker's submitted assessments, latest first, each with the reviews of it (those in
+    progress only by `mentor_ids`, their mentors now): two queries."""
+    assessments = list(
+        Assessment.objects.owned_by(seeker)
+        .filter(status=Assessment.Status.SUBMITTED)
+        .select_related("track", "target_role")
+        .order_by("-submitted_at")
+    )
+    reviews: dict[uuid.UUID, list[Review]] = defaultdict(list)
+    for review in Review.objects.filter(assessment__in=assessments).select_related("mentor"):
+        reviews[review.assessment_id].append(review)
+    return [
+        ReviewsOfMine(
+            assessment=assessment,
+            submitted=tuple(r for r in reviews[assessment.pk] if r.is_submitted),
+            in_progress=tuple(
+                r
+                for r in reviews[assessment.pk]
+                if not r.is_submitted and r.mentor_id in mentor_ids
+            ),
+        )
+        for assessment in assessments
+    ]
