@@ -64,7 +64,10 @@ def _get_assessment_for_reviewer(request: HttpRequest, assessment_id: uuid.UUID)
 
 
 def _own_review(request: HttpRequest, assessment: Assessment) -> Review | None:
-    return Review.objects.filter(assessment=assessment, mentor=request.user).first()
+    review = Review.objects.filter(assessment=assessment, mentor=request.user).first()
+    if review is not None:
+        review.assessment = assessment  # already loaded, with its version
+    return review
 
 
 def _started_review(request: HttpRequest, assessment: Assessment) -> Review:
@@ -344,11 +347,14 @@ def review_submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRespons
             "form": form,
         }
         return render(request, "assessments/review.html", context, status=400)
+    note = form.cleaned_data["note"]
     try:
         if review is None:
-            raise ReviewEmpty
+            if not note.strip():
+                raise ReviewEmpty
+            review = _started_review(request, assessment)
         if "note" in request.POST:
-            review.save_note(form.cleaned_data["note"])
+            review.save_note(note)
         submitted = review.submit()
     except ReviewEmpty:
         messages.error(request, EMPTY_MESSAGE)
