@@ -155,24 +155,24 @@ class ReviewSection:
     @property
     def mean_sentence(self) -> str:
         """'You rate yourself 0.6 levels above ada on average, over the 12 skills ada
-        reviewed.' (or worded for the mentor)."""
+        reviewed.', or worded for the mentor: 'bob rates themselves ... above you ...'."""
         mean = self.mean_difference
         if mean is None:
             return ""
-        if self.viewer_is_owner:
-            you, yourself, them, reviewed_by = "You", "yourself", self.mentor, self.mentor
-            rate = "rate"
-        else:
-            you, yourself, them, reviewed_by = self.seeker, "themselves", "you", "you"
-            rate = "rates"
         count = len(self.rows)
-        over = f"over the {count} skill{'s' if count != 1 else ''} {reviewed_by} reviewed"
+        skills = f"{count} skill{'s' if count != 1 else ''}"
         shown = round(abs(mean), 1)
-        if shown == 0:
-            return f"On average {you} {rate} {yourself} the same as {them} does, {over}."
         side = "above" if mean > 0 else "below"
-        levels = "level" if shown == 1 else "levels"
-        return f"{you} {rate} {yourself} {shown:g} {levels} {side} {them} on average, {over}."
+        levels = f"{shown:g} level{'' if shown == 1 else 's'} {side}"
+        if self.viewer_is_owner:
+            over = f"over the {skills} {self.mentor} reviewed"
+            if shown == 0:
+                return f"On average you rate yourself the same as {self.mentor} does, {over}."
+            return f"You rate yourself {levels} {self.mentor} on average, {over}."
+        over = f"over the {skills} you reviewed"
+        if shown == 0:
+            return f"On average {self.seeker} rates themselves the same as you do, {over}."
+        return f"{self.seeker} rates themselves {levels} you on average, {over}."
 
 
 def review_section(

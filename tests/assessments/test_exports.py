@@ -61,7 +61,8 @@ def test_the_json_describes_the_assessment_and_its_ratings(owner_client, worked)
         {"skill": "docker", "category": "tools", "level": 3, "evidence": ""},
     ]
     assert data["unanswered"] == []
-    assert "reviewed" not in data  # no mentor review yet
+    # No mentor review yet (tests/assessments/test_reviewed_report.py has them).
+    assert (data["review"], data["reviewed"], data["reviews"]) == (None, None, [])
 
 
 def test_the_json_scores_every_role_as_the_docs_work_it_out(owner_client, worked):
@@ -164,6 +165,8 @@ def test_the_csv_has_a_row_per_role_and_required_skill(owner_client, worked):
         "priority",
         "role_coverage",
         "role_verdict",
+        "mentor_level",
+        "mentor_comment",
     ]
     # Junior requires 4 skills, Engineer 5, Senior 5.
     assert len(rows) == 14
@@ -188,6 +191,8 @@ def test_the_csv_has_a_row_per_role_and_required_skill(owner_client, worked):
         "priority": "6",
         "role_coverage": "0.72",
         "role_verdict": "gap",
+        "mentor_level": "",
+        "mentor_comment": "",
     }
     engineer_python = next(r for r in rows if r["role"] == "engineer" and r["skill"] == "python")
     # Above the requirement: the rating as given, no gap.
@@ -246,9 +251,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, worked, url):
 
 # --- Query counts ----------------------------------------------------------------------------
 
-# session, user, assessment (with track, version, target role), the scoring matrix (4),
-# ratings.
-EXPORT_QUERIES = 8
+# session, user, assessment (with its seeker, track, version, target role), the scoring matrix
+# (4), ratings, the mentors' reviews of it.
+EXPORT_QUERIES = 9
 
 
 @pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])

@@ -355,10 +355,11 @@ def test_the_report_only_answers_get(owner_client, worked):
 
 # --- Query counts ----------------------------------------------------------------------------
 
-# session, user, assessment (with track, version, target role), the scoring matrix (4: categories,
-# skills, roles, requirements), ratings, level statements, the track's current version, the
-# learning resources of the plan's gaps.
-REPORT_QUERIES = 11
+# session, user, assessment (with its seeker, track, version, target role), the scoring matrix (4:
+# categories, skills, roles, requirements), ratings, level statements, the track's current
+# version, the learning resources of the plan's gaps, the mentors' reviews of it and (for its
+# seeker) their mentors now.
+REPORT_QUERIES = 13
 # A newer current version adds its scoring matrix.
 REPORT_WITH_NEWER_VERSION_QUERIES = REPORT_QUERIES + 4
 
