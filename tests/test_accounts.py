@@ -16,8 +16,16 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from assessments.models import Assessment, Rating
-from tests.factories import PASSWORD, AssessmentFactory, RatingFactory
+from assessments.models import Assessment, Invitation, Mentorship, Rating, Review
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    RatingFactory,
+    UserFactory,
+    make_invitation,
+    make_mentorship,
+    make_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -752,16 +760,88 @@ def test_export_of_another_user_holds_only_their_data(stranger_client, assessmen
 def test_export_query_count_does_not_grow_with_assessments(
     owner_client, owner, count, django_assert_num_queries
 ):
+    mentor = UserFactory(username="mentor")
+    make_mentorship(owner, mentor)
     for _ in range(count):
         assessment = AssessmentFactory(user=owner)
-        for skill in assessment.version.skills.all()[:3]:
+        for skill in assessment.version.skills.all():
             RatingFactory(assessment=assessment, skill=skill)
+        assessment.submit()
+        make_review(assessment, mentor, {"skill-0": 2})
+        mentee = UserFactory()
+        make_mentorship(mentee, owner)
+        theirs = AssessmentFactory(user=mentee, version=assessment.version)
+        make_review(theirs, owner, {"skill-1": 3})
+        make_invitation(owner, f"{mentee.username}@example.org")
 
-    # session, user, assessments (with track, role, version), ratings (with skill)
-    with django_assert_num_queries(4):
+    # session, user, assessments (with track, role, version), their ratings (with skill), the
+    # reviews of them (with mentor), those reviews' answers (with skill), invitations,
+    # mentorships, reviews written (with assessment, seeker, track), their answers.
+    with django_assert_num_queries(10):
         response = owner_client.get("/accounts/export.json")
 
-    assert len(response.json()["assessments"]) == count
+    data = response.json()
+    assert len(data["assessments"]) == count
+    assert len(data["reviews_written"]) == count
+
+
+def test_export_holds_invitations_mentorships_and_reviews_both_ways(owner_client, owner, ladder):
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    for skill in ladder.skills.all():
+        RatingFactory(assessment=assessment, skill=skill, level=2)
+    assessment.submit()
+    mentor = UserFactory(username="mentor")
+    make_mentorship(owner, mentor)
+    make_review(assessment, mentor, {"skill-0": (3, "Good")}, note="Well done")
+    make_invitation(owner, "later@example.com", message="Hello")
+    mentee = UserFactory(username="mentee")
+    make_mentorship(mentee, owner, ended=True)
+    theirs = AssessmentFactory(user=mentee, version=ladder)
+    make_review(theirs, owner, {"skill-1": (1, "Start here")}, submit=False)
+
+    data = owner_client.get("/accounts/export.json").json()
+
+    [received] = data["assessments"][0]["reviews_received"]
+    assert received["mentor"] == "mentor"
+    assert received["note"] == "Well done"
+    assert received["ratings"] == [{"skill": "skill-0", "level": 3, "comment": "Good"}]
+    invitations = {i["email"]: i for i in data["invitations_sent"]}
+    assert invitations["later@example.com"]["message"] == "Hello"
+    assert invitations["later@example.com"]["status"] == "pending"
+    assert invitations["mentor@example.com"]["status"] == "accepted"
+    roles = {(m["role"], m["with"]): m for m in data["mentorships"]}
+    assert roles[("seeker", "mentor")]["ended_at"] is None
+    assert roles[("mentor", "mentee")]["ended_by"] == "seeker"
+    [written] = data["reviews_written"]
+    assert (written["seeker"], written["status"]) == ("mentee", "draft")
+    assert written["ratings"] == [{"skill": "skill-1", "level": 1, "comment": "Start here"}]
+    assert "mentee@example.com" not in json.dumps(data)  # the mentee's account is theirs
+
+
+def test_deleting_an_account_deletes_its_mentoring_both_ways(owner_client, owner, ladder):
+    seeker = UserFactory(username="seeker")
+    theirs = AssessmentFactory(user=seeker, version=ladder)
+    for skill in ladder.skills.all():
+        RatingFactory(assessment=theirs, skill=skill, level=2)
+    theirs.submit()
+    make_mentorship(seeker, owner)
+    make_review(theirs, owner, {"skill-0": 4})
+    mine = AssessmentFactory(user=owner, version=ladder)
+    mentor = UserFactory(username="mentor")
+    make_mentorship(owner, mentor)
+    make_invitation(owner, "pending@example.com")
+
+    page = " ".join(owner_client.get("/accounts/delete/").content.decode().split())
+    assert "your invitations and your 2 mentorships" in page
+    assert "The 1 review you wrote as a mentor goes too" in page
+    owner_client.post("/accounts/delete/", {"password": PASSWORD})
+
+    assert not Mentorship.objects.exists()
+    assert not Invitation.objects.filter(seeker__username="owner").exists()
+    assert not Review.objects.exists()  # the one they wrote, gone from the seeker's report
+    assert Assessment.objects.filter(pk=theirs.pk).exists()
+    assert not Assessment.objects.filter(pk=mine.pk).exists()
+    assert Invitation.objects.filter(email="owner@example.com").exists()  # the seeker's own
 
 
 def test_export_refuses_post(owner_client):

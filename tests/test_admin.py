@@ -1,10 +1,18 @@
-"""The user admin never shows what a user's assessments hold."""
+"""The user admin never shows what a user's assessments, invitations and reviews hold."""
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from tests.factories import AssessmentFactory, RatingFactory, UserFactory
+from tests.assessments.conftest import answer_all
+from tests.factories import (
+    AssessmentFactory,
+    RatingFactory,
+    UserFactory,
+    make_invitation,
+    make_mentorship,
+    make_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +77,21 @@ def test_deleting_still_deletes_the_user_and_their_data(deleting_staff_client, r
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=rated_owner.pk).exists()
+
+
+def test_mentoring_data_is_counted_not_shown(deleting_staff_client, owner, ladder):
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    answer_all(assessment)
+    assessment.submit()
+    mentor = UserFactory(username="mentor")
+    make_mentorship(owner, mentor)
+    make_invitation(owner, "private-address@example.com", message="Private message")
+    make_review(assessment, mentor, {"skill-0": (2, "Private comment")}, note="Private note")
+
+    content = deleting_staff_client.get(f"/admin/auth/user/{owner.pk}/delete/").content.decode()
+
+    for private in ("private-address", "Private message", "Private comment", "Private note"):
+        assert private not in content
+    assert "Their private data:" in content
+    for counted in ("2 invitations", "1 mentorship", "1 review,", "1 review rating"):
+        assert counted in content
