@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False
     trivial = engines["django"].from_string(
         "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
     )
