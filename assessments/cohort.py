@@ -3,23 +3,30 @@ mentee's latest submitted assessment is short of what their target role requires
 meets it; nothing where that role does not require the skill), with the skills most of them
 lack summarised on top. Server-rendered; every figure comes from the scoring engine.
 
-Fast at a size (200 mentees x 150 skills) where a template tag per cell would not be: each
-mentee's levels come from the snapshot kept at submission, one role is scored per mentee
-(scoring.score_role), and each row's cells are joined from ready-made strings."""
+Fast at a size (200 mentees x 150 skills, 30,000 cells) where a template tag per cell would
+not be: each mentee's levels come from the snapshot kept at submission, the matrix of a
+published version is built once per process (scored.published_matrix), one role is scored per
+mentee (scoring.score_role), and the table's rows and column heads are joined here from
+ready-made, escaped strings."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from functools import cached_property
+from html import escape
+from operator import getitem, itemgetter
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.models import Assessment, Mentorship
-from assessments.scored import matrices_of, percent, submitted_levels
-from roles.models import MAX_SCALE_LEVEL
+from assessments.scored import percent, published_matrix, submitted_levels
+from roles.models import MAX_SCALE_LEVEL, MatrixVersion
 
 # The summary on top lists at most this many skills.
 TOP_LACKS = 5
@@ -30,6 +37,16 @@ CELLS: dict[int | None, str] = {
     '<span class="visually-hidden">not required</span></td>',
     **{gap: f'<td class="cohort-gap-{gap}">{gap}</td>' for gap in range(MAX_SCALE_LEVEL + 1)},
 }
+# A mentee's row head: name (a link to the report), target role and its readiness; and a
+# skill's column head: a link sorting by it. Filled with escape()d text.
+ROW_HEAD = (
+    '<tr><th scope="row" class="cohort-mentee"><a href="{url}">{name}</a>'
+    '<span class="cell-note">{target}, {percent}% {verdict}</span></th>'
+)
+COLUMN_HEAD = (
+    '<th scope="col" class="cohort-skill"{sorted}><a href="?track={track}&amp;sort={slug}'
+    '#heat-title" title="{name} ({category}): sort by it">{name}</a></th>'
+)
 
 
 class UnknownChoice(Exception):
@@ -42,6 +59,20 @@ class LadderChoice:
     name: str
     mentees: int
     is_current: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A mentee's latest submitted assessment on one ladder, as the cohort reads it."""
+
+    assessment_id: uuid.UUID
+    name: str
+    track_slug: str
+    track_name: str
+    version_id: int
+    target_slug: str
+    target_title: str
+    submitted_levels: str
 
 
 @dataclass(frozen=True)
@@ -61,16 +92,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    name: str
-    assessment: Assessment
+    entry: Entry
     target: scoring.RoleScore
-    percent: int
-    cells: SafeString  # the row's <td>s, in column order
+    html: SafeString  # the whole <tr>
     sort_value: int  # the sorted column's gap; -1 where not required
-
-    @property
-    def submitted_at(self) -> datetime:
-        return self.assessment.submitted_at
 
 
 @dataclass(frozen=True)
@@ -82,7 +107,7 @@ class Cohort:
     sort: Column | None
     mentee_count: int  # everyone mentored now, with or without an assessment on this ladder
 
-    @property
+    @cached_property
     def lacks(self) -> tuple[Column, ...]:
         """The skills most mentees lack, most first; ties by total gap, then ladder order."""
         lacking = [column for column in self.columns if column.lacking]
@@ -94,25 +119,56 @@ class Cohort:
         """Mentees with no submitted assessment on this ladder."""
         return self.mentee_count - len(self.rows)
 
+    @cached_property
+    def head(self) -> SafeString:
+        """The heat map's column heads, one per skill."""
+        sorted_slug = self.sort.slug if self.sort else None
+        return mark_safe(
+            "".join(
+                COLUMN_HEAD.format(
+                    sorted=' aria-sort="descending"' if column.slug == sorted_slug else "",
+                    track=escape(self.ladder.slug),
+                    slug=escape(column.slug),
+                    name=escape(column.name),
+                    category=escape(column.category),
+                )
+                for column in self.columns
+            )
+        )
+
+    @property
+    def body(self) -> SafeString:
+        """The heat map's rows, as one piece of HTML."""
+        return mark_safe("\n".join(row.html for row in self.rows))
+
 
 def build_cohort(mentor, track_slug: str = "", sort: str = "") -> Cohort:
     """The cohort of `mentor` on one ladder (by default the one most of them are assessed on),
     sorted by mentee name, or by the gap on skill `sort`, largest first. Queries: the
-    mentorships, each mentee's latest submitted assessment per ladder, and four per matrix
-    version in use on that ladder."""
+    mentorships, each mentee's latest submitted assessment per ladder, their versions, and
+    four per published matrix version in use the first time this process reads it."""
     mentee_count = Mentorship.objects.active().filter(mentor=mentor).count()
-    newest_first = ("-submitted_at", "-pk")
     latest_per_ladder = Assessment.objects.filter(
         user=OuterRef("user"), track=OuterRef("track"), status=Assessment.Status.SUBMITTED
-    ).order_by(*newest_first)
-    latest = list(
-        Assessment.objects.shared_with(mentor)
+    ).order_by("-submitted_at", "-pk")
+    entries = [
+        Entry(*row)
+        for row in Assessment.objects.shared_with(mentor)
         .filter(pk=Subquery(latest_per_ladder.values("pk")[:1]))
-        .select_related("user", "track", "version", "target_role")
         .order_by("user__username")
-    )
-    counts = Counter(assessment.track.slug for assessment in latest)
-    names = {assessment.track.slug: assessment.track.name for assessment in latest}
+        .values_list(
+            "pk",
+            "user__username",
+            "track__slug",
+            "track__name",
+            "version_id",
+            "target_role__slug",
+            "target_role__title",
+            "submitted_levels",
+        )
+    ]
+    counts = Counter(entry.track_slug for entry in entries)
+    names = {entry.track_slug: entry.track_name for entry in entries}
     if track_slug and track_slug not in counts:
         raise UnknownChoice(f"None of your mentees has a submitted assessment on “{track_slug}”.")
     chosen = track_slug or min(counts, key=lambda slug: (-counts[slug], names[slug]), default="")
@@ -121,85 +177,102 @@ def build_cohort(mentor, track_slug: str = "", sort: str = "") -> Cohort:
         for slug in sorted(counts, key=lambda slug: names[slug])
     )
     ladder = next((choice for choice in ladders if choice.is_current), None)
-    on_ladder = [assessment for assessment in latest if assessment.track.slug == chosen]
-    columns, rows = _heat_map(on_ladder, sort)
+    on_ladder = [entry for entry in entries if entry.track_slug == chosen]
+    columns, rows = _heat_map(on_ladder, sort) if on_ladder else ((), ())
     sorted_by = next((column for column in columns if column.slug == sort), None)
     return Cohort(ladders, ladder, columns, rows, sorted_by, mentee_count)
 
 
-def _heat_map(
-    assessments: list[Assessment], sort: str
-) -> tuple[tuple[Column, ...], tuple[Row, ...]]:
-    matrices = matrices_of(assessments)
-    levels = submitted_levels(assessments, matrices)
-    # Columns: the skills any mentee's target role requires, in the order of the newest
-    # version in use (skills only older versions hold come after).
-    newest = sorted(
-        {a.version_id: a.version for a in assessments}.values(), key=lambda v: -v.number
+def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tuple[Row, ...]]:
+    # The versions in use, newest first: the columns follow the newest one's skill order
+    # (skills only older versions hold come after).
+    versions = list(
+        MatrixVersion.objects.filter(pk__in={e.version_id for e in entries}).order_by("-number")
     )
-    required_by = {
-        (a.version_id, a.target_role.slug): {
-            r.skill: r.level
-            for role in matrices[a.version_id].roles
-            if role.slug == a.target_role.slug
-            for r in role.requirements
-        }
-        for a in assessments
+    matrices = {version.pk: published_matrix(version) for version in versions}
+    levels = submitted_levels(
+        ((e.assessment_id, e.version_id, e.submitted_levels) for e in entries), matrices
+    )
+    # Each target role in use: the gap at each level of each skill it requires.
+    gap_tables = {
+        (version_id, slug): scoring.gap_table(matrices[version_id], slug)
+        for version_id, slug in {(e.version_id, e.target_slug) for e in entries}
     }
-    wanted = {skill for required in required_by.values() for skill in required}
+    wanted = set().union(*gap_tables.values())
     skills: dict[str, scoring.MatrixSkill] = {}
     category_names: dict[str, str] = {}
-    for version in newest:
+    for version in versions:
         matrix = matrices[version.pk]
         category_names.update({c.slug: c.name for c in matrix.categories})
         for skill in matrix.skills:
             if skill.slug in wanted:
                 skills.setdefault(skill.slug, skill)
-    slugs = list(skills)
     if sort and sort not in skills:
         raise UnknownChoice(f"The skills of this ladder do not include “{sort}”.")
-    position = {slug: index for index, slug in enumerate(slugs)}
-    # Each (version, target role)'s row before its gaps are laid in: 0 where required.
-    blank = {
-        key: [0 if slug in required else None for slug in slugs]
-        for key, required in required_by.items()
+    slugs = list(skills)
+    sort_at = slugs.index(sort) if sort else -1
+    # For each (version, target role): where each column's level sits in that version's list
+    # of levels (a 0 appended at its end for a skill the role does not require), and what each
+    # level there means, as a gap and as a ready-made cell (engine.gap_table).
+    lookups = {
+        key: _column_lookup(matrices[key[0]], table, slugs) for key, table in gap_tables.items()
     }
-    sort_at = position.get(sort)
-    lacking, total_gap, required_count = Counter(), Counter(), Counter()
-    for required in (required_by[(a.version_id, a.target_role.slug)] for a in assessments):
-        required_count.update(required.keys())
-    rows = []
-    for assessment in assessments:
-        matrix = matrices[assessment.version_id]
-        target = scoring.score_role(matrix, assessment.target_role.slug, levels[assessment.pk])
-        values = list(blank[(assessment.version_id, assessment.target_role.slug)])
-        for gap in target.gaps:
-            values[position[gap.skill]] = gap.gap
-            lacking[gap.skill] += 1
-            total_gap[gap.skill] += gap.gap
-        sort_value = -1 if sort_at is None or values[sort_at] is None else values[sort_at]
-        rows.append(
-            Row(
-                name=assessment.user.get_username(),
-                assessment=assessment,
-                target=target,
-                percent=percent(target.coverage),
-                cells=mark_safe("".join(map(CELLS.__getitem__, values))),
-                sort_value=sort_value,
+    # One reverse() for every report link: the same path with another id.
+    placeholder = uuid.UUID(int=0)
+    report_path = reverse("assessments:report", args=[placeholder])
+    rows, grid = [], []
+    for entry in entries:
+        key = (entry.version_id, entry.target_slug)
+        person = levels[entry.assessment_id]
+        target = scoring.score_role(matrices[entry.version_id], entry.target_slug, person)
+        pick, gaps, cells = lookups[key]
+        in_columns = pick([*person, 0])
+        values = list(map(getitem, gaps, in_columns))
+        grid.append(values)
+        head = ROW_HEAD.format(
+            url=report_path.replace(str(placeholder), str(entry.assessment_id)),
+            name=escape(entry.name),
+            target=escape(entry.target_title),
+            percent=percent(target.coverage),
+            verdict=target.verdict,
+        )
+        html = mark_safe(f"{head}{''.join(map(getitem, cells, in_columns))}</tr>")
+        sort_value = -1 if sort_at < 0 or values[sort_at] is None else values[sort_at]
+        rows.append(Row(entry, target, html, sort_value))
+    if sort_at >= 0:
+        # Largest gap first; sort() keeps the name order among equals.
+        rows.sort(key=lambda row: -row.sort_value)
+    columns = []
+    for slug, cells in zip(slugs, zip(*grid, strict=True) if grid else (), strict=True):
+        gaps = list(filter(None, cells))  # neither not required (None) nor met (0)
+        skill = skills[slug]
+        columns.append(
+            Column(
+                slug=slug,
+                name=skill.name,
+                category=category_names[skill.category],
+                required=len(cells) - cells.count(None),
+                lacking=len(gaps),
+                total_gap=sum(gaps),
             )
         )
-    if sort_at is not None:
-        # Largest gap first; sorted() keeps the name order among equals.
-        rows.sort(key=lambda row: -row.sort_value)
-    columns = tuple(
-        Column(
-            slug=slug,
-            name=skill.name,
-            category=category_names[skill.category],
-            required=required_count[slug],
-            lacking=lacking[slug],
-            total_gap=total_gap[slug],
-        )
-        for slug, skill in skills.items()
-    )
-    return columns, tuple(rows)
+    return tuple(columns), tuple(rows)
+
+
+def _column_lookup(
+    matrix: scoring.Matrix, by_level: dict[str, tuple[int, ...]], slugs: list[str]
+) -> tuple[Callable[[list[int]], tuple[int, ...]], list[tuple], list[tuple[str, ...]]]:
+    """For one version and target role (`by_level`, its gap_table): a function taking the
+    levels of the columns `slugs` out of a person's levels (with a 0 appended, standing for a
+    skill the role does not require), and for each column the gap and the cell at each
+    level."""
+    position = {skill.slug: index for index, skill in enumerate(matrix.skills)}
+    not_required = len(matrix.skills)  # the appended 0
+    nothing = (None,) * (matrix.top_level + 1)
+    picks = [position[slug] if slug in by_level else not_required for slug in slugs]
+    gaps = [by_level.get(slug, nothing) for slug in slugs]
+    cells = [tuple(CELLS[gap] for gap in column) for column in gaps]
+    if len(picks) == 1:
+        only = picks[0]
+        return (lambda levels: (levels[only],)), gaps, cells
+    return itemgetter(*picks), gaps, cells

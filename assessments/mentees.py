@@ -76,7 +76,7 @@ def mentees_of(mentor) -> list[Mentee]:
         )
     )
     matrices = matrices_of(latest)
-    levels = submitted_levels(latest, matrices)
+    levels = submitted_levels(((a.pk, a.version_id, a.submitted_levels) for a in latest), matrices)
     mentees = []
     for mentorship in mentorships:
         found = tuple(by_seeker.get(mentorship.seeker_id, ()))

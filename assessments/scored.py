@@ -8,14 +8,16 @@ assessments side, so that the ladder app knows nothing of scoring."""
 from __future__ import annotations
 
 import math
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
 from assessments import scoring
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, levels_from_snapshot
 from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScore, Score
 from roles.models import MatrixVersion, Requirement
 
@@ -104,35 +106,69 @@ def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | Non
     return Scored(assessment=assessment, matrix=matrix, ratings=tuple(ratings), score=score)
 
 
+# A published version never changes (its content_hash covers all of it), so its matrix, once
+# built, serves every later request of this process, with the engine's index and the gaps it
+# has made: a cohort view scoring hundreds of people pays for it once. Each process keeps its
+# own few; nothing here is needed by another process.
+_PUBLISHED_MATRICES: OrderedDict[tuple[int, str], Matrix] = OrderedDict()
+_PUBLISHED_MATRICES_KEPT = 16
+_published_lock = threading.Lock()
+
+
+def published_matrix(version: MatrixVersion) -> Matrix:
+    """scoring_matrix(version), built once per process for a published version (four queries
+    the first time, none after); a draft's is built afresh each time."""
+    if not version.is_published or not version.content_hash:
+        return scoring_matrix(version)
+    key = (version.pk, version.content_hash)
+    with _published_lock:
+        matrix = _PUBLISHED_MATRICES.get(key)
+        if matrix is not None:
+            _PUBLISHED_MATRICES.move_to_end(key)
+            return matrix
+    matrix = scoring_matrix(version)
+    with _published_lock:
+        _PUBLISHED_MATRICES[key] = matrix
+        while len(_PUBLISHED_MATRICES) > _PUBLISHED_MATRICES_KEPT:
+            _PUBLISHED_MATRICES.popitem(last=False)
+    return matrix
+
+
+def forget_published_matrices() -> None:
+    """Empty this process's matrices (tests that count queries start from none)."""
+    with _published_lock:
+        _PUBLISHED_MATRICES.clear()
+
+
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:
     """The scoring matrix of each version the assessments are pinned to: four queries per
-    distinct version, whatever the number of assessments."""
+    distinct version the first time this process needs it (published_matrix), whatever the
+    number of assessments."""
     versions = {assessment.version_id: assessment.version for assessment in assessments}
-    return {version_id: scoring_matrix(version) for version_id, version in versions.items()}
+    return {version_id: published_matrix(version) for version_id, version in versions.items()}
 
 
 def submitted_levels(
-    assessments: Iterable[Assessment], matrices: dict[int, Matrix]
+    snapshots: Iterable[tuple[uuid.UUID, int, str]], matrices: dict[int, Matrix]
 ) -> dict[uuid.UUID, list[int]]:
-    """Each submitted assessment's levels in its matrix's skill order (what score_role takes):
-    from the snapshot kept at submission, without a query; for a row without one, from its
-    ratings, in one query for all of those."""
+    """Submitted assessments' levels in their matrix's skill order (what score_role takes),
+    from (assessment id, version id, submitted_levels): the snapshot kept at submission,
+    without a query; for rows without one, their ratings, in one query for all of those."""
     levels: dict[uuid.UUID, list[int]] = {}
-    missing = []
-    for assessment in assessments:
-        snapshot = assessment.submitted_levels_by_position(
-            len(matrices[assessment.version_id].skills)
-        )
-        if snapshot is None:
-            missing.append(assessment)
+    missing: list[tuple[uuid.UUID, int]] = []
+    for assessment_id, version_id, snapshot in snapshots:
+        found = levels_from_snapshot(snapshot, len(matrices[version_id].skills))
+        if found is None:
+            missing.append((assessment_id, version_id))
         else:
-            levels[assessment.pk] = snapshot
+            levels[assessment_id] = found
     if missing:
-        stored = Rating.objects.filter(assessment__in=missing).levels_by_assessment()
-        for assessment in missing:
-            by_slug = stored.get(assessment.pk, {})
-            skills = matrices[assessment.version_id].skills
-            levels[assessment.pk] = [by_slug.get(skill.slug, 0) for skill in skills]
+        ids = [assessment_id for assessment_id, _ in missing]
+        stored = Rating.objects.filter(assessment__in=ids).levels_by_assessment()
+        for assessment_id, version_id in missing:
+            by_slug = stored.get(assessment_id, {})
+            skills = matrices[version_id].skills
+            levels[assessment_id] = [by_slug.get(skill.slug, 0) for skill in skills]
     return levels
 
 

@@ -232,6 +232,19 @@ def score_role(matrix: Matrix, role_slug: str, levels: Sequence[int]) -> RoleSco
     return index.score_role(table, levels)
 
 
+def gap_table(matrix: Matrix, role_slug: str) -> dict[str, tuple[int, ...]]:
+    """For each skill the role requires, the gap a person at each level 0..N has on it (0
+    once met): the engine's own per-level table, so that a view showing the gaps of many
+    people (a cohort) can look them up instead of scoring each skill. Raises KeyError for a
+    role the matrix does not hold."""
+    index = matrix._index
+    table = index.role_tables[role_slug]
+    return {
+        matrix.skills[position].slug: tuple(table.gap_of(key).gap if key else 0 for key in keys)
+        for position, keys in zip(table.positions, table.gap_keys, strict=True)
+    }
+
+
 def report_data(score: Score) -> dict[str, Any]:
     """The scoring part of report.json, as plain JSON-serialisable types."""
     matrix = score.matrix
@@ -360,7 +373,16 @@ class _GapsByKey(dict):
 class _RoleTable:
     """One role's requirements, laid out for scoring."""
 
-    __slots__ = ("blocking_keys", "category_totals", "gap_keys", "gap_of", "pick", "role", "total")
+    __slots__ = (
+        "blocking_keys",
+        "category_totals",
+        "gap_keys",
+        "gap_of",
+        "pick",
+        "positions",
+        "role",
+        "total",
+    )
 
     def __init__(self, index: _MatrixIndex, role: MatrixRole) -> None:
         top = index.top_level
@@ -384,7 +406,8 @@ class _RoleTable:
         requirements.sort(key=itemgetter(0, 1))
 
         self.role = role
-        self.pick = _picker([position for _, position, _ in requirements])
+        self.positions = [position for _, position, _ in requirements]
+        self.pick = _picker(self.positions)
         self.total = sum(r.importance * r.level for _, _, r in requirements)
         self.gap_keys: list[list[int]] = []
         gap_by_key = _GapsByKey()

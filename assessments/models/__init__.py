@@ -12,6 +12,7 @@ from assessments.models.assessment import (
     Progress,
     Rating,
     StepProgress,
+    levels_from_snapshot,
     record_newer,
     server_sequence,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "ReviewLocked",
     "ReviewRating",
     "StepProgress",
+    "levels_from_snapshot",
     "record_newer",
     "server_sequence",
 ]

@@ -131,6 +131,18 @@ def _count(queryset: models.QuerySet, group_by: str) -> Coalesce:
     )
 
 
+# Digit characters to the levels they stand for, translated in one C call.
+_DIGIT_VALUES = bytes.maketrans(b"01234567", bytes(range(8)))
+
+
+def levels_from_snapshot(snapshot: str, skill_count: int) -> list[int] | None:
+    """The levels a `submitted_levels` snapshot holds, or None when it does not hold exactly
+    `skill_count` of them (no snapshot was taken)."""
+    if len(snapshot) != skill_count:
+        return None
+    return list(snapshot.encode("ascii").translate(_DIGIT_VALUES))
+
+
 def progress_of(version_id: int, answers: models.QuerySet) -> Progress:
     """Answered and total skills per category of a version, in step order, where `answers`
     (rows with a skill, already narrowed to one assessment or review) are the answers: one
@@ -320,9 +332,9 @@ class Assessment(models.Model):
     def submitted_levels_by_position(self, skill_count: int) -> list[int] | None:
         """The submitted levels in matrix order, or None when there is no snapshot of all
         `skill_count` skills (a draft, or a row written without submit())."""
-        if len(self.submitted_levels) != skill_count or not self.is_submitted:
+        if not self.is_submitted:
             return None
-        return list(map(int, self.submitted_levels))
+        return levels_from_snapshot(self.submitted_levels, skill_count)
 
 
 class RatingQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from assessments.scoring import (
     MatrixRequirement,
     MatrixRole,
     MatrixSkill,
+    gap_table,
     report_data,
     score,
     score_role,
@@ -457,6 +458,19 @@ def test_one_role_scores_alone_from_levels_in_skill_order():
     assert senior == score(matrix, DOCS_RATINGS).role("senior")
     assert (senior.covered, senior.total, senior.verdict) == (36, 50, "gap")
     assert gap_skills(senior) == ["ml-pipelines", "monitoring", "communication"]
+
+
+def test_the_gap_table_of_a_role_gives_the_gap_at_every_level():
+    table = gap_table(mini_mlops(), "engineer")
+
+    # Engineer requires Python 3, Docker 3, ML pipelines 3, Monitoring 2, Communication 3.
+    assert table == {
+        "python": (3, 2, 1, 0, 0, 0),
+        "ml-pipelines": (3, 2, 1, 0, 0, 0),
+        "monitoring": (2, 1, 0, 0, 0, 0),
+        "communication": (3, 2, 1, 0, 0, 0),
+        "docker": (3, 2, 1, 0, 0, 0),
+    }
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from assessments.scoring import (
     MatrixRequirement,
     MatrixRole,
     MatrixSkill,
+    gap_table,
     score,
     score_role,
 )
@@ -284,3 +285,17 @@ def test_one_role_scored_alone_is_that_role_of_the_whole_score(assessment):
     whole = score(matrix, ratings)
     for role_score in whole.roles:
         assert score_role(matrix, role_score.slug, levels) == role_score
+
+
+@PROPERTY
+@given(assessments())
+def test_the_gap_table_gives_each_required_skills_gap_at_every_level(assessment):
+    matrix, ratings = assessment
+    levels = [ratings.get(skill.slug, 0) for skill in matrix.skills]
+    for role in matrix.roles:
+        table = gap_table(matrix, role.slug)
+        assert set(table) == {requirement.skill for requirement in role.requirements}
+        gaps = {gap.skill: gap.gap for gap in score_role(matrix, role.slug, levels).gaps}
+        for skill, by_level in table.items():
+            assert len(by_level) == matrix.top_level + 1
+            assert by_level[ratings.get(skill, 0)] == gaps.get(skill, 0)
