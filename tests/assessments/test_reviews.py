@@ -103,7 +103,7 @@ def test_a_step_shows_the_seekers_level_statement_and_evidence_beside_the_mentor
     assert "Their evidence: Maintain our feature-store client" in text
     assert '<a href="https://example.com/pr/42"' in python  # evidence links are links
     assert re.search(r'name="agree" value="python" data-agree="4"', python)
-    assert "Agree with owner on Python: 4 · Advanced" in text
+    assert "Agree: 4 · Advanced with owner on Python" in text
     # Six levels to choose from, the seeker's marked as theirs; none chosen yet.
     assert python.count('type="radio"') == 6
     assert re.search(r'is-theirs">\s*<input type="radio" id="python-level-4"', python)

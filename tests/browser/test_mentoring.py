@@ -1,0 +1,229 @@
+"""Mentoring in a real browser, two people at once (two browser contexts): the seeker invites,
+the mentor accepts and reviews by clicking, submits, and the seeker's report shows the
+reviewed result and calibration. Every new page passes an accessibility scan (no violation of
+any impact) and fits a 375 px phone; the review works without JavaScript too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from assessments.models import Mentorship, Rating, Review, ReviewRating
+from tests.assessments.worked_example import worked_example
+from tests.browser.conftest import _open_page, axe_violations, page_has_no_horizontal_scroll
+from tests.factories import PASSWORD, UserFactory, make_mentorship, make_review
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def expect(actual):
+    # Imported when used: conftest turns a missing playwright into a skip (or a CI failure).
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual)
+
+
+def log_in(page, username: str) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def scanned(page) -> None:
+    assert axe_violations(page, impacts=EVERY_IMPACT) == [], page.url
+
+
+@pytest.fixture
+def mentor_page(browser, live_server):
+    """The mentor's own browser: a second context, no cookies shared with the seeker's."""
+    yield from _open_page(browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+def test_a_seeker_invites_a_mentor_who_reviews_and_the_report_shows_it(
+    page, mentor_page, artifacts
+):
+    seeker = UserFactory(username="maya")
+    assessment = worked_example(seeker)
+    Rating.objects.filter(assessment=assessment, skill__slug="python").update(
+        evidence="Wrote our feature-store client"
+    )
+    UserFactory(username="sam", email="sam@example.com")
+
+    # The seeker invites.
+    page.goto("/accounts/login/?next=/mentoring/")
+    log_in(page, "maya")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mentoring")
+    scanned(page)
+    page.get_by_label("Your mentor's email address").fill("sam@example.com")
+    page.get_by_label("A message for them").fill("You reviewed my pipeline last spring.")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Invitation sent to sam@example.com")).to_be_visible()
+    link = page.get_by_label("Invitation link for sam@example.com").input_value()
+    [message] = mail.outbox
+    assert link in message.body
+    page.screenshot(path=artifacts / "mentoring-invited.png", full_page=True)
+
+    # The mentor opens the link, logs in, comes back and accepts.
+    mentor_page.goto(link)
+    expect(mentor_page.get_by_role("heading", level=1)).to_have_text(
+        "maya invites you to be their mentor"
+    )
+    expect(mentor_page.get_by_text("You reviewed my pipeline last spring.")).to_be_visible()
+    scanned(mentor_page)
+    mentor_page.get_by_role("link", name="Log in to accept").click()
+    log_in(mentor_page, "sam")
+    mentor_page.get_by_role("button", name="Accept: become maya's mentor").click()
+    expect(mentor_page.get_by_text("You are now maya's mentor.")).to_be_visible()
+    assert Mentorship.objects.active().filter(seeker=seeker, mentor__username="sam").exists()
+    scanned(mentor_page)
+
+    # The mentor reviews by clicking.
+    mentor_page.get_by_role("link", name="Review it of maya's Mini MLOps assessment").click()
+    scanned(mentor_page)
+    mentor_page.get_by_role("link", name="Start with Technical skills").click()
+    expect(mentor_page.get_by_text("maya's level: 4 · Advanced")).to_be_visible()
+    expect(mentor_page.get_by_text("Wrote our feature-store client")).to_be_visible()
+    scanned(mentor_page)
+    mentor_page.get_by_role("button", name="Agree: 4 · Advanced with maya on Python").click()
+    expect(mentor_page.locator("#save-python")).to_contain_text(
+        "Saved: 4 Advanced, the same as maya"
+    )
+    python = mentor_page.get_by_role("group", name="Python", exact=True)
+    expect(python.get_by_role("radio", name=re.compile(r"^4 · Advanced"))).to_be_checked()
+    pipelines = mentor_page.locator("#skill-ml-pipelines")
+    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
+    expect(mentor_page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+    with mentor_page.expect_response(lambda response: "ratings/ml-pipelines" in response.url):
+        pipelines.get_by_label("Your comment").fill("Ran two pipelines end to end with me.")
+    expect(mentor_page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+    expect(mentor_page.locator("#overall-progress")).to_contain_text("2 of 5 skills reviewed")
+    mentor_page.screenshot(path=artifacts / "review-step.png", full_page=True)
+    mentor_page.locator("#step-nav").get_by_role("link", name=re.compile("Soft skills")).click()
+    communication = mentor_page.locator("#skill-communication")
+    communication.locator("label").filter(has_text="1 · Awareness").click()
+    expect(mentor_page.locator("#save-communication")).to_contain_text("Saved: 1 Awareness")
+    with mentor_page.expect_response(lambda response: "ratings/communication" in response.url):
+        communication.get_by_label("Your comment").fill("Quiet in design reviews.")
+    mentor_page.locator("#step-nav").get_by_role("link", name=re.compile("Note and submit")).click()
+    mentor_page.get_by_role("textbox", name="Your overall note").fill("Ready for more ownership.")
+    mentor_page.get_by_role("button", name="Submit the review").click()
+    expect(
+        mentor_page.get_by_text("Review submitted: maya has been told by email.")
+    ).to_be_visible()
+    scanned(mentor_page)
+    review = Review.objects.get()
+    assert review.is_submitted and review.note == "Ready for more ownership."
+    assert dict(ReviewRating.objects.values_list("skill__slug", "level")) == {
+        "python": 4,
+        "ml-pipelines": 3,
+        "communication": 1,
+    }
+    assert mail.outbox[-1].to == [seeker.email]
+
+    # The seeker's report shows the reviewed result and calibration.
+    page.goto(f"/assessments/{assessment.pk}/report/")
+    senior = page.locator("article.ladder-role").filter(has_text="Senior")
+    # Reviewed Senior: Python 12, ML pipelines 9, Monitoring 6, Communication 2, Docker 6.
+    expect(senior).to_contain_text("Reviewed: 70%")
+    review_section = page.locator("#review")
+    expect(review_section).to_contain_text("Reviewed by sam")
+    expect(review_section).to_contain_text(
+        "You rate yourself 0.3 levels above sam on average, over the 3 skills sam reviewed."
+    )
+    expect(review_section).to_contain_text("Communication: you 3 · Practitioner, sam 1 · Awareness")
+    expect(review_section).to_contain_text("Ran two pipelines end to end with me.")
+    expect(review_section).to_contain_text("Ready for more ownership.")
+    scanned(page)
+    review_section.screenshot(path=artifacts / "report-review.png")
+
+
+@pytest.fixture
+def reviewing(page):
+    """The owner's worked example, sam as their mentor, logged in as sam."""
+    seeker = UserFactory(username="maya")
+    assessment = worked_example(seeker)
+    mentor = UserFactory(username="sam")
+    make_mentorship(seeker, mentor)
+    return assessment, mentor
+
+
+def test_the_mentors_pages_pass_an_accessibility_scan_and_fit_a_phone(phone_page, reviewing):
+    assessment, mentor = reviewing
+    other = UserFactory(username="lee")
+    make_mentorship(other, mentor)
+    theirs = worked_example_elsewhere(other, assessment)
+    make_review(theirs, mentor, {"python": 2})
+    phone_page.goto("/accounts/login/?next=/mentoring/")
+    log_in(phone_page, "sam")
+
+    for url in (
+        "/mentoring/",
+        "/mentoring/cohort/",
+        "/mentoring/cohort/?sort=python",
+        f"/assessments/{assessment.pk}/review/",
+        f"/assessments/{assessment.pk}/review/steps/technical/",
+        f"/assessments/{theirs.pk}/report/",
+        f"/mentoring/{Mentorship.objects.get(seeker=other).pk}/revoke/",
+    ):
+        phone_page.goto(url)
+        assert page_has_no_horizontal_scroll(phone_page), url
+        scanned(phone_page)
+
+
+def worked_example_elsewhere(user, like):
+    """Another submitted assessment on the same ladder as `like`."""
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.create(
+        user=user, track=like.track, version=like.version, target_role=like.target_role
+    )
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=rating.skill, level=max(0, rating.level - 1))
+        for rating in like.ratings.select_related("skill")
+    )
+    assessment.submit()
+    return assessment
+
+
+def test_the_seekers_pages_pass_an_accessibility_scan_and_fit_a_phone(phone_page, reviewing):
+    assessment, mentor = reviewing
+    make_review(assessment, mentor, {"python": (3, "Close"), "docker": 1}, note="Good")
+    phone_page.goto("/accounts/login/?next=/mentoring/")
+    log_in(phone_page, "maya")
+
+    for url in ("/mentoring/", f"/assessments/{assessment.pk}/report/"):
+        phone_page.goto(url)
+        assert page_has_no_horizontal_scroll(phone_page), url
+        scanned(phone_page)
+
+
+def test_a_dead_invitation_link_reads_clearly(page):
+    page.goto("/mentoring/invitations/" + "0" * 75 + "/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("This invitation link does not work")
+    scanned(page)
+
+
+def test_the_review_works_without_javascript(no_js_page, reviewing):
+    assessment, _ = reviewing
+    no_js_page.goto(f"/accounts/login/?next=/assessments/{assessment.pk}/review/steps/technical/")
+    log_in(no_js_page, "sam")
+
+    pipelines = no_js_page.locator("#skill-ml-pipelines")
+    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
+    # Agree posts the whole step, agreeing on Python and keeping the choice above.
+    no_js_page.get_by_role("button", name="Agree: 4 · Advanced with maya on Python").click()
+
+    expect(no_js_page.get_by_text("Saved: you agree with their level.")).to_be_visible()
+    assert dict(ReviewRating.objects.values_list("skill__slug", "level")) == {
+        "python": 4,
+        "ml-pipelines": 3,
+    }
+    no_js_page.get_by_role("button", name="Save and continue").click()
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(
+        "Step 2 of 4: Operational skills"
+    )
