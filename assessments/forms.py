@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.http import QueryDict
 
 from assessments.models import (
     COMMENT_MAX_LENGTH,
@@ -21,7 +23,7 @@ from assessments.models import (
     ReviewAnswer,
     server_sequence,
 )
-from roles.models import Role, Skill, Track
+from roles.models import MatrixVersion, Role, Skill, Track
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,42 @@ class _LevelForm(forms.Form):
 
     def first_error(self) -> str:
         return next(message for messages in self.errors.values() for message in messages)
+
+
+def step_forms(
+    form_class: type[_LevelForm],
+    skills: Iterable[Skill],
+    max_level: int,
+    data: QueryDict | None,
+    stored: dict[int, dict],
+) -> list[tuple[Skill, _LevelForm]]:
+    """One form per skill of a step, prefixed by its slug, showing its stored answer
+    (`stored`: skill id -> initial values)."""
+    return [
+        (
+            skill,
+            form_class(
+                data,
+                prefix=skill.slug,
+                skill=skill,
+                max_level=max_level,
+                require_level=False,
+                initial=stored.get(skill.pk, {}),
+            ),
+        )
+        for skill in skills
+    ]
+
+
+def level_choices(version: MatrixVersion, skill: Skill, never: str) -> list[tuple[int, str, str]]:
+    """(level, level name, what a person at that level does) for every level of the scale;
+    level 0 reads `never`."""
+    choices = [(0, version.level_name(0), never)]
+    choices += [
+        (level, version.level_name(level), skill.statement(level))
+        for level in range(1, version.max_level + 1)
+    ]
+    return choices
 
 
 class RatingForm(_LevelForm):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.forms import ReviewNoteForm, ReviewRatingForm
+from assessments.forms import ReviewNoteForm, ReviewRatingForm, level_choices, step_forms
 from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
     Assessment,
@@ -223,31 +223,13 @@ def _step_rows(
             answer.skill_id: {"level": answer.level, "comment": answer.comment}
             for answer in ReviewRating.objects.filter(review=review, skill__category=category)
         }
-    return [
-        (
-            skill,
-            seeker.get(skill.pk),
-            ReviewRatingForm(
-                data,
-                prefix=skill.slug,
-                skill=skill,
-                max_level=assessment.version.max_level,
-                require_level=False,
-                initial=stored.get(skill.pk, {}),
-            ),
-        )
-        for skill in Skill.objects.filter(category=category).order_by("position", "pk")
-    ]
+    skills = Skill.objects.filter(category=category).order_by("position", "pk")
+    forms = step_forms(ReviewRatingForm, skills, assessment.version.max_level, data, stored)
+    return [(skill, seeker.get(skill.pk), form) for skill, form in forms]
 
 
 def _choices(assessment: Assessment, skill: Skill) -> list[tuple[int, str, str]]:
-    """(level, level name, what a person at that level does) for every level of the scale."""
-    choices = [(0, assessment.version.level_name(0), "Has not used this.")]
-    choices += [
-        (level, assessment.version.level_name(level), skill.statement(level))
-        for level in range(1, assessment.version.max_level + 1)
-    ]
-    return choices
+    return level_choices(assessment.version, skill, "Has not used this.")
 
 
 @require_POST
@@ -318,10 +300,16 @@ def _answer_error(
     status: int,
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the review's overview.
-    context = {"assessment": assessment, "skill": skill, "error": message, "locked": status == 409}
+    locked = status == 409
+    context = {"assessment": assessment, "skill": skill, "error": message, "locked": locked}
     if wants_fragment(request):
         return render(request, "assessments/review_step.html#save-status", context, status=status)
-    return render(request, "assessments/review_error.html", context, status=status)
+    if skill is not None and not locked:
+        url = f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
+        context["back_url"], context["back_text"] = url, f"Back to {skill.name}"
+    else:
+        context["back_url"], context["back_text"] = _review_url(assessment), "Back to the review"
+    return render(request, "assessments/answer_error.html", context, status=status)
 
 
 def _locked(request: HttpRequest, assessment: Assessment) -> HttpResponse:

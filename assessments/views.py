@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from assessments import exports, plan, reports
-from assessments.forms import RatingForm, StartAssessmentForm, assessable_ladders
+from assessments.forms import (
+    RatingForm,
+    StartAssessmentForm,
+    assessable_ladders,
+    level_choices,
+    step_forms,
+)
 from assessments.history import build_history
 from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
@@ -161,30 +167,12 @@ def _step_forms(
         rating.skill_id: {"level": rating.level, "evidence": rating.evidence}
         for rating in assessment.ratings.filter(skill__category=category).order_by()
     }
-    return [
-        (
-            skill,
-            RatingForm(
-                data,
-                prefix=skill.slug,
-                skill=skill,
-                max_level=assessment.version.max_level,
-                require_level=False,
-                initial=stored.get(skill.pk, {}),
-            ),
-        )
-        for skill in Skill.objects.filter(category=category).order_by("position", "pk")
-    ]
+    skills = Skill.objects.filter(category=category).order_by("position", "pk")
+    return step_forms(RatingForm, skills, assessment.version.max_level, data, stored)
 
 
 def _choices(assessment: Assessment, skill: Skill) -> list[tuple[int, str, str]]:
-    """(level, level name, what a person at that level does) for every level of the scale."""
-    choices = [(0, assessment.version.level_name(0), "I have not used this.")]
-    choices += [
-        (level, assessment.version.level_name(level), skill.statement(level))
-        for level in range(1, assessment.version.max_level + 1)
-    ]
-    return choices
+    return level_choices(assessment.version, skill, "I have not used this.")
 
 
 @require_POST
@@ -243,9 +231,18 @@ def _answer_error(
     status: int,
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the report.
-    context = {"assessment": assessment, "skill": skill, "error": message, "locked": status == 409}
+    locked = status == 409
+    context = {"assessment": assessment, "skill": skill, "error": message, "locked": locked}
     if wants_fragment(request):
         return render(request, "assessments/step.html#save-status", context, status=status)
+    if locked:
+        back = (reverse("assessments:report", args=[assessment.pk]), "See the report")
+    elif skill is not None:
+        url = f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
+        back = (url, f"Back to {skill.name}")
+    else:
+        back = (reverse("assessments:resume", args=[assessment.pk]), "Back to the assessment")
+    context["back_url"], context["back_text"] = back
     return render(request, "assessments/answer_error.html", context, status=status)
 
 

@@ -14,17 +14,11 @@ response times tell nothing about who has an account.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from inprocess import throwaway_sqlite
 
 SMTP_SECONDS = 0.05
 
@@ -33,15 +27,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=40, help="requests per address (40)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="careerfit-bench-reset-"))
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
-    try:
+    with throwaway_sqlite("reset"):
         run(args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class SlowBackend:

@@ -334,3 +334,22 @@ def make_review(
     if submit:
         review.submit()
     return review
+
+
+def make_mentees(mentor: User, version: MatrixVersion, count: int) -> list[Assessment]:
+    """`count` people `mentor` mentors (mentee00, mentee01...), each with two submitted
+    assessments on `version`: one at level 1 everywhere, then a later one at level
+    number % 6. Returns the later ones."""
+    skills = list(version.skills.all())
+    latest = []
+    for number in range(count):
+        seeker = UserFactory(username=f"mentee{number:02}")
+        make_mentorship(seeker, mentor)
+        for level in (1, number % 6):
+            assessment = AssessmentFactory(user=seeker, version=version)
+            Rating.objects.bulk_create(
+                Rating(assessment=assessment, skill=skill, level=level) for skill in skills
+            )
+            assessment.submit()
+        latest.append(assessment)
+    return latest

@@ -6,6 +6,8 @@ from django.conf import settings
 
 from assessments.models import Assessment
 from tests.assessments.conftest import answer_all
+from tests.assessments.worked_example import worked_example
+from tests.factories import make_invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,8 @@ def private_pages(assessment: Assessment) -> list[str]:
         "/accounts/export.json",
         "/accounts/delete/",
         "/accounts/password_change/",
+        "/mentoring/",
+        "/mentoring/cohort/",
     ]
 
 
@@ -94,6 +98,25 @@ def test_the_submitted_report_and_its_exports_are_never_cached(owner_client, ass
         response = owner_client.get(f"/assessments/{assessment.pk}/{suffix}")
 
         assert "no-store" in response["Cache-Control"], suffix
+
+
+def test_a_mentors_pages_and_an_invitation_are_never_cached(owner, mentor_client, client):
+    assessment = worked_example(owner)
+    invitation = make_invitation(owner, "someone@example.com")
+    for url in (
+        f"/assessments/{assessment.pk}/report/",
+        f"/assessments/{assessment.pk}/review/",
+        f"/assessments/{assessment.pk}/review/steps/technical/",
+    ):
+        response = mentor_client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert_strict_policy(response)
+        assert "no-store" in response["Cache-Control"], url
+    # The token is in the address: not even an anonymous visitor's copy is kept.
+    response = client.get(f"/mentoring/invitations/{invitation.token}/", secure=True)
+    assert response.status_code == 200
+    assert_strict_policy(response)
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_public_pages_may_be_cached_for_anonymous_visitors(client, ladder):

@@ -13,7 +13,13 @@ from assessments.models import Assessment, Rating
 from roles.models import Role
 from tests.assessments.conftest import answer_all
 from tests.assessments.worked_example import WORKED_RATINGS, text_of, worked_example
-from tests.factories import AssessmentFactory, UserFactory, make_ladder, make_mentorship
+from tests.factories import (
+    AssessmentFactory,
+    UserFactory,
+    make_ladder,
+    make_mentees,
+    make_mentorship,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -228,14 +234,7 @@ WARM_COHORT_QUERIES = COHORT_QUERIES - 4
 )
 def sized(request, mentor):
     mentees, skills = request.param
-    ladder = make_ladder(skills=skills, roles=5, categories=4)
-    for number in range(mentees):
-        seeker = UserFactory(username=f"mentee{number:02}")
-        make_mentorship(seeker, mentor)
-        for level in (1, number % 6):
-            assessment = AssessmentFactory(user=seeker, version=ladder)
-            answer_all(assessment, level=level)
-            assessment.submit()
+    make_mentees(mentor, make_ladder(skills=skills, roles=5, categories=4), mentees)
     return mentees, skills
 
 

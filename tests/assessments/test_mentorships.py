@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     make_invitation,
     make_ladder,
+    make_mentees,
     make_mentorship,
     make_review,
 )
@@ -268,13 +269,7 @@ def cohort_of_mentor(request, owner):
     mentees, skills = request.param
     ladder = make_ladder(skills=skills, roles=5, categories=4)
     mentor = UserFactory(username="busy-mentor")
-    for number in range(mentees):
-        seeker = UserFactory(username=f"mentee{number:02}")
-        make_mentorship(seeker, mentor)
-        for level in (1, 2):
-            assessment = AssessmentFactory(user=seeker, version=ladder)
-            answer_all(assessment, level=level)
-            assessment.submit()
+    for number, assessment in enumerate(make_mentees(mentor, ladder, mentees)):
         if number % 3 == 0:
             make_review(assessment, mentor, {"skill-0": 2}, submit=number % 2 == 0)
     # The mentor is a seeker too.

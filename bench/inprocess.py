@@ -1,0 +1,143 @@
+"""What the in-process benchmarks share: a throwaway SQLite file, the site served to Django's test
+Client as the test suite serves it, and timing pages against a trivial one in the same run.
+
+    with throwaway_sqlite("report"):
+        django.setup()
+        serve_to_test_client()
+        ...
+        results = time_pages(client, {"report": url}, repeats=50)
+        print_results(results)
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TRIVIAL = "trivial template"
+WARMUP = 3
+
+
+@contextmanager
+def throwaway_sqlite(name: str) -> Iterator[Path]:
+    """Before Django reads its settings: a temporary SQLite file, never DATABASE_URL's
+    server; removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"careerfit-bench-{name}-"))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
+    try:
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def serve_to_test_client() -> None:
+    """What the test suite sets too (plain static storage without collectstatic, the test
+    host, plain HTTP, a fast password hasher), the database migrated, and a trivial page at
+    /bench/trivial/: a template greeting the user, through the same middleware, session and
+    authentication as every page, as the floor to compare pages with."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.http import HttpRequest, HttpResponse
+    from django.template import engines
+    from django.urls import include, path
+
+    # WhiteNoise notes that collectstatic has not run; static files are not timed here.
+    warnings.filterwarnings("ignore", message="No directory at")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    trivial = engines["django"].from_string(
+        "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
+    )
+
+    def trivial_view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(trivial.render({}, request))
+
+    urlconf = ModuleType("bench_urls")
+    urlconf.urlpatterns = [
+        path("bench/trivial/", trivial_view),
+        path("", include("careerfit.urls")),
+    ]
+    settings.ROOT_URLCONF = urlconf
+    call_command("migrate", verbosity=0)
+
+
+@dataclass(frozen=True)
+class Timing:
+    median: float  # seconds
+    ratio: float  # to the trivial page, median of the rounds' own ratios
+    size: int  # bytes
+    queries: int
+
+
+def time_pages(client, urls: dict[str, str], repeats: int) -> dict[str, Timing]:
+    """Time each URL against the trivial page: after warm-up, rounds of one request per URL,
+    each after a garbage collection, so that a shared machine's load and the garbage of one
+    request fall on every URL alike. Queries are counted on one request after warm-up."""
+    from django.db import connection
+
+    urls = {TRIVIAL: "/bench/trivial/", **urls}
+    sizes: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    for name, url in urls.items():
+        for _ in range(WARMUP):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        sizes[name] = len(response.content)
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            client.get(url)
+        queries[name] = count
+    timings: dict[str, list[float]] = {name: [] for name in urls}
+    for _ in range(repeats):
+        for name, url in urls.items():
+            gc.collect()
+            start = time.perf_counter()
+            client.get(url)
+            timings[name].append(time.perf_counter() - start)
+    floors = timings[TRIVIAL]
+    return {
+        name: Timing(
+            median=statistics.median(times),
+            ratio=statistics.median(t / f for t, f in zip(times, floors, strict=True)),
+            size=sizes[name],
+            queries=queries[name],
+        )
+        for name, times in timings.items()
+    }
+
+
+def print_results(results: dict[str, Timing]) -> None:
+    print(f"  {'':18} {'median':>10} {'x trivial':>10} {'size':>10} {'queries':>8}")
+    for name, timing in results.items():
+        print(
+            f"  {name:18} {timing.median * 1000:>7.2f} ms {timing.ratio:>9.1f}x "
+            f"{timing.size / 1024:>7.1f} KB {timing.queries:>8}"
+        )
