@@ -97,6 +97,7 @@ class ReviewsOfMine:
     assessment: Assessment
     submitted: tuple[Review, ...]  # newest first
     in_progress: tuple[Review, ...]
+    can_ask: bool  # some mentor of the seeker's now has not reviewed it
 
 
 def reviews_of_mine(seeker, mentor_ids: set[int]) -> list[ReviewsOfMine]:
@@ -111,15 +112,12 @@ def reviews_of_mine(seeker, mentor_ids: set[int]) -> list[ReviewsOfMine]:
     reviews: dict[uuid.UUID, list[Review]] = defaultdict(list)
     for review in Review.objects.filter(assessment__in=assessments).select_related("mentor"):
         reviews[review.assessment_id].append(review)
-    return [
-        ReviewsOfMine(
-            assessment=assessment,
-            submitted=tuple(r for r in reviews[assessment.pk] if r.is_submitted),
-            in_progress=tuple(
-                r
-                for r in reviews[assessment.pk]
-                if not r.is_submitted and r.mentor_id in mentor_ids
-            ),
+    found = []
+    for assessment in assessments:
+        submitted = tuple(r for r in reviews[assessment.pk] if r.is_submitted)
+        in_progress = tuple(
+            r for r in reviews[assessment.pk] if not r.is_submitted and r.mentor_id in mentor_ids
         )
-        for assessment in assessments
-    ]
+        to_ask = mentor_ids - {review.mentor_id for review in submitted}
+        found.append(ReviewsOfMine(assessment, submitted, in_progress, bool(to_ask)))
+    return found

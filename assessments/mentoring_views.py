@@ -17,7 +17,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,12 +93,12 @@ def invite(request: HttpRequest) -> HttpResponse:
             "send it in a chat.",
         )
     else:
+        minutes = settings.MENTOR_INVITATION_RESEND_MINUTES
         messages.info(
             request,
-            f"You e-mailed {invitation.email} less than an hour ago, so we did not send it "
-            "again; the link below works for another "
-            f"{(invitation.expires_at - timezone.now()).days + 1} days. Copy it into a chat "
-            "or an email of your own.",
+            f"You e-mailed {invitation.email} less than {minutes} minutes ago, so we did not "
+            f"send it again; the link below works until {invitation.expires_at:%d %B %Y}. "
+            "Copy it into a chat or an email of your own.",
         )
     return HttpResponseSeeOther(reverse("mentoring:index") + f"#invitation-{invitation.pk}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +42,7 @@ from roles.models import Category, Skill
 LOCKED_MESSAGE = "You have submitted this review: it is locked."
 EMPTY_MESSAGE = "Give a level for at least one skill, or write a note, before submitting."
 # A seeker may notify their mentors about one assessment once a day.
-ASK_INTERVAL = timezone.timedelta(days=1)
+ASK_INTERVAL = timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from django.http import Http404
 
-from assessments.mentees import review_status
+from assessments.mentees import REVIEWED, review_status
 from assessments.models import Assessment, Mentorship, Review, ReviewRating
 from assessments.reports import summary_sentence
 from assessments.scored import Scored, level_label, percent
@@ -130,6 +130,11 @@ class ReviewSection:
     @property
     def mentor(self) -> str:
         return self.chosen.mentor if self.chosen else ""
+
+    @property
+    def can_ask(self) -> bool:
+        """Whether asking for a review would reach anyone: a mentor who has not reviewed."""
+        return any(mentor.status != REVIEWED for mentor in self.mentors)
 
     @property
     def differing(self) -> tuple[CalibrationRow, ...]:

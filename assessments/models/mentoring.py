@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -199,9 +199,14 @@ class Invitation(models.Model):
             existing = mentorship.first()
             if existing is not None:
                 return existing, False
-            created = Mentorship.objects.create(
-                seeker_id=self.seeker_id, mentor=user, invitation=self, started_at=now
-            )
+            try:
+                with transaction.atomic():
+                    created = Mentorship.objects.create(
+                        seeker_id=self.seeker_id, mentor=user, invitation=self, started_at=now
+                    )
+            except IntegrityError:
+                # Another invitation from the same seeker, accepted at the same moment.
+                return mentorship.get(), False
         self.accepted_at, self.accepted_by = now, user
         return created, True
 

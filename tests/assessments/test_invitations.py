@@ -116,7 +116,7 @@ def test_the_same_address_is_emailed_once_an_hour_at_most(owner_client, mailoutb
     assert response.status_code == 303
     assert len(mailoutbox) == 1
     page = owner_client.get(response["Location"]).content.decode()
-    assert "less than an hour ago, so we did not send it again" in page
+    assert "less than 60 minutes ago, so we did not send it again" in page
     assert Invitation.objects.count() == 1
 
 

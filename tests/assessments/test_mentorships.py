@@ -311,3 +311,17 @@ def test_mentees_on_different_versions_cost_four_queries_more_each(
     # The seeker side runs no review query here (no own submitted assessment): one fewer.
     with django_assert_num_queries(MENTORING_PAGE_QUERIES - 1 + 4):
         mentor_client.get(MENTORING)
+
+
+def test_asking_is_offered_only_while_a_mentor_has_not_reviewed(owner, owner_client, mentor):
+    assessment = worked_example(owner)
+    ask = reverse("assessments:ask_review", args=[assessment.pk])
+    assert ask in owner_client.get(MENTORING).content.decode()
+    assert ask in owner_client.get(report_url(assessment)).content.decode()
+
+    make_review(assessment, mentor, {"python": 3})
+
+    assert ask not in owner_client.get(MENTORING).content.decode()
+    report = owner_client.get(report_url(assessment)).content.decode()
+    assert ask not in report
+    assert "Every one of your mentors has reviewed it." in report
