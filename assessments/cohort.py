@@ -5,9 +5,10 @@ lack summarised on top. Server-rendered; every figure comes from the scoring eng
 
 Fast at a size (200 mentees x 150 skills, 30,000 cells) where a template tag per cell would
 not be: each mentee's levels come from the snapshot kept at submission, the matrix of a
-published version is built once per process (scored.published_matrix), one role is scored per
-mentee (scoring.score_role), and the table's rows and column heads are joined here from
-ready-made, escaped strings."""
+published version is built once per process (scored.published_matrix), each mentee's
+readiness for one role is scored (scoring.readiness) and their gaps looked up
+(scoring.gap_table), and the table's rows and column heads are joined here from ready-made,
+escaped strings, with short class names: 30,000 cells make every byte count."""
 
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ TOP_LACKS = 5
 # One ready-made cell per value: None is a skill the mentee's target role does not require.
 # Every cell says its number (or that nothing is required) in text; the class only colours it.
 CELLS: dict[int | None, str] = {
-    None: '<td class="cohort-na"><span aria-hidden="true">·</span>'
+    None: '<td class="na"><span aria-hidden="true">·</span>'
     '<span class="visually-hidden">not required</span></td>',
-    **{gap: f'<td class="cohort-gap-{gap}">{gap}</td>' for gap in range(MAX_SCALE_LEVEL + 1)},
+    **{gap: f'<td class="g{gap}">{gap}</td>' for gap in range(MAX_SCALE_LEVEL + 1)},
 }
 # A mentee's row head: name (a link to the report), target role and its readiness; and a
 # skill's column head: a link sorting by it. Filled with escape()d text.
@@ -93,7 +94,7 @@ class Column:
 @dataclass(frozen=True)
 class Row:
     entry: Entry
-    target: scoring.RoleScore
+    target: scoring.Readiness
     html: SafeString  # the whole <tr>
     sort_value: int  # the sorted column's gap; -1 where not required
 
@@ -224,7 +225,7 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
     for entry in entries:
         key = (entry.version_id, entry.target_slug)
         person = levels[entry.assessment_id]
-        target = scoring.score_role(matrices[entry.version_id], entry.target_slug, person)
+        target = scoring.readiness(matrices[entry.version_id], entry.target_slug, person)
         pick, gaps, cells = lookups[key]
         in_columns = pick([*person, 0])
         values = list(map(getitem, gaps, in_columns))
@@ -271,7 +272,7 @@ def _column_lookup(
     nothing = (None,) * (matrix.top_level + 1)
     picks = [position[slug] if slug in by_level else not_required for slug in slugs]
     gaps = [by_level.get(slug, nothing) for slug in slugs]
-    cells = [tuple(CELLS[gap] for gap in column) for column in gaps]
+    cells = [tuple(map(CELLS.__getitem__, column)) for column in gaps]
     if len(picks) == 1:
         only = picks[0]
         return (lambda levels: (levels[only],)), gaps, cells

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from assessments import scoring
+from assessments import scoring_data
 from assessments.models import Assessment
 from assessments.reviewed import LoadedReview
 from assessments.scored import Scored
@@ -44,7 +44,7 @@ def report_json(
     (the one the `reviewed` scores use: `chosen`), `reviewed` and `reviews` (every submitted
     review the viewer may read), null and empty without one."""
     assessment = scored.assessment
-    engine = {"reviewed": None, **scoring.report_data(scored.score)}
+    engine = {"reviewed": None, **scoring_data.report_data(scored.score)}
     answered = scored.levels
     return {
         "assessment": {
@@ -106,7 +106,7 @@ def csv_rows(scored: Scored, review: LoadedReview | None) -> Iterator[list[Any]]
     levels = review.levels if review else {}
     comments = review.comments if review else {}
     for role_score in scored.score.roles:
-        coverage = scoring.rounded(role_score.coverage_float)
+        coverage = scoring_data.rounded(role_score.coverage_float)
         gaps = {gap.skill: gap for gap in role_score.gaps}
         for requirement in scored.requirements(role_score):
             skill = scored.skills[requirement.skill]

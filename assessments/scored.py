@@ -177,6 +177,9 @@ def submitted_levels(
 
 def percent(coverage: Fraction) -> int:
     """Whole percent, rounded down, so a role shown at 90 % really reaches a 90 % threshold."""
+    if isinstance(coverage, Fraction):
+        # The same in integers, without a Fraction product: a cohort view asks for hundreds.
+        return coverage.numerator * 100 // coverage.denominator
     return math.floor(coverage * 100)
 
 

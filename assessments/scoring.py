@@ -1,8 +1,8 @@
 """Score a person's skill levels against every role of a career ladder.
 
 Pure computation (stdlib only: no Django, no I/O). `assessments.scored` turns a stored matrix
-version into a `Matrix`; `score()` returns a `Score`; `report_data()` turns it into the scoring
-part of report.json. The formula is the contract of DESIGN.md "Scoring", explained in
+version into a `Matrix`; `score()` returns a `Score`; `assessments.scoring_data` turns it into
+the scoring part of report.json. The formula is the contract of DESIGN.md "Scoring", explained in
 docs/scoring.md.
 """
 
@@ -171,6 +171,19 @@ class RoleScore:
 
 
 @dataclass(frozen=True)
+class Readiness:
+    """A role's coverage and verdict alone (readiness()): a RoleScore without its gaps."""
+
+    covered: int
+    total: int
+    verdict: Verdict
+
+    @property
+    def coverage(self) -> Fraction:
+        return Fraction(self.covered, self.total) if self.total else Fraction(1)
+
+
+@dataclass(frozen=True)
 class Strength:
     """A skill rated above the highest level the roles ahead of the person require."""
 
@@ -220,16 +233,27 @@ def score(
 
 def score_role(matrix: Matrix, role_slug: str, levels: Sequence[int]) -> RoleScore:
     """One role scored, the same way as by score(), from levels listed in the matrix's skill
-    order (as long as matrix.skills; unrated = 0): what a cohort view needs of each person,
+    order (as long as matrix.skills; unrated = 0): what a view of many people needs of each,
     without the rest of the ladder. Raises KeyError for a role the matrix does not hold and
     ValueError for a list of another length or a level outside the scale."""
     index = matrix._index
+    return index.score_role(_role_table(index, role_slug, levels), levels)
+
+
+def readiness(matrix: Matrix, role_slug: str, levels: Sequence[int]) -> Readiness:
+    """score_role()'s coverage and verdict, without making the ranked gaps: a cohort view
+    shows each person's readiness and reads their gaps from gap_table()."""
+    index = matrix._index
+    return index.readiness(_role_table(index, role_slug, levels), levels)
+
+
+def _role_table(index: _MatrixIndex, role_slug: str, levels: Sequence[int]) -> _RoleTable:
     table = index.role_tables[role_slug]
     if len(levels) != len(index.skill_position):
         raise ValueError(f"expected {len(index.skill_position)} levels, got {len(levels)}")
     if levels and (min(levels) < 0 or max(levels) > index.top_level):
         raise ValueError(f"levels must be whole numbers 0..{index.top_level}")
-    return index.score_role(table, levels)
+    return table
 
 
 def gap_table(matrix: Matrix, role_slug: str) -> dict[str, tuple[int, ...]]:
@@ -238,86 +262,14 @@ def gap_table(matrix: Matrix, role_slug: str) -> dict[str, tuple[int, ...]]:
     people (a cohort) can look them up instead of scoring each skill. Raises KeyError for a
     role the matrix does not hold."""
     index = matrix._index
-    table = index.role_tables[role_slug]
-    return {
-        matrix.skills[position].slug: tuple(table.gap_of(key).gap if key else 0 for key in keys)
-        for position, keys in zip(table.positions, table.gap_keys, strict=True)
-    }
-
-
-def report_data(score: Score) -> dict[str, Any]:
-    """The scoring part of report.json, as plain JSON-serialisable types."""
-    matrix = score.matrix
-    data: dict[str, Any] = {
-        "scale": list(matrix.scale),
-        "thresholds": {
-            "ready": float(matrix._index.ready),
-            "close": float(matrix._index.close),
-        },
-        "roles": [_role_data(role_score) for role_score in score.roles],
-        "current_fit": score.current_fit.slug if score.current_fit else None,
-        "next_roles": [role_score.slug for role_score in score.next_roles],
-        "path": [
-            {
-                "role": role_score.slug,
-                "coverage": rounded(role_score.coverage_float),
-                "verdict": role_score.verdict,
-                "gaps": [_gap_data(gap) for gap in role_score.gaps],
-            }
-            for role_score in score.path
-        ],
-        "strengths": [
-            {
-                "skill": strength.skill,
-                "category": strength.category,
-                "rated": strength.rated,
-                "required": strength.required,
-            }
-            for strength in score.strengths
-        ],
-    }
-    if score.reviewed is not None:
-        data["reviewed"] = report_data(score.reviewed)
-    return data
-
-
-def _role_data(role_score: RoleScore) -> dict[str, Any]:
-    return {
-        "slug": role_score.slug,
-        "title": role_score.role.title,
-        "rank": role_score.rank,
-        "coverage": rounded(role_score.coverage_float),
-        "verdict": role_score.verdict,
-        "blocking": [gap.skill for gap in role_score.blocking],
-        "gaps": [_gap_data(gap) for gap in role_score.gaps],
-        "steps_to_close": role_score.steps_to_close,
-        "categories": [
-            {
-                "category": category.category,
-                "coverage": rounded(category.coverage_float),
-                "requirements": category.requirements,
-                "met": category.met,
-            }
-            for category in role_score.categories
-        ],
-    }
-
-
-def _gap_data(gap: Gap) -> dict[str, Any]:
-    return {
-        "skill": gap.skill,
-        "category": gap.category,
-        "required": gap.required,
-        "rated": gap.rated,
-        "gap": gap.gap,
-        "importance": gap.importance,
-        "priority": gap.priority,
-    }
-
-
-def rounded(coverage: float) -> float:
-    """Coverage as exports show it: a float rounded to 4 places (DESIGN.md)."""
-    return round(coverage, 4)
+    found = index.gap_tables.get(role_slug)
+    if found is None:
+        table = index.role_tables[role_slug]
+        found = index.gap_tables[role_slug] = {
+            matrix.skills[position].slug: tuple(table.gap_of(key).gap if key else 0 for key in keys)
+            for position, keys in zip(table.positions, table.gap_keys, strict=True)
+        }
+    return found
 
 
 # --- The engine --------------------------------------------------------------------------------
@@ -380,6 +332,7 @@ class _RoleTable:
         "gap_of",
         "pick",
         "positions",
+        "priority_of",
         "role",
         "total",
     )
@@ -411,6 +364,7 @@ class _RoleTable:
         self.total = sum(r.importance * r.level for _, _, r in requirements)
         self.gap_keys: list[list[int]] = []
         gap_by_key = _GapsByKey()
+        priorities: dict[int, int] = {}
         blocking_keys = set()
         category_totals: dict[int, list[int]] = {}
         for category, position, requirement in requirements:
@@ -428,6 +382,7 @@ class _RoleTable:
                 # unique within the role, so sorting keys sorts gaps with no ties.
                 key = ((3 * top - priority) * (top + 1) + (top - level)) * category_count
                 key = (key + category) * skill_count + position + 1
+                priorities[key] = priority
                 gap_by_key.recipes[key] = (
                     requirement.skill,
                     index.category_slugs[category],
@@ -440,6 +395,7 @@ class _RoleTable:
                 keys.append(key)
             self.gap_keys.append(keys)
         self.gap_of = gap_by_key.__getitem__
+        self.priority_of = priorities.__getitem__
         self.blocking_keys = frozenset(blocking_keys)
         self.category_totals = tuple(
             (index.category_slugs[category], total, count)
@@ -470,6 +426,8 @@ class _MatrixIndex:
         ladder = sorted(matrix.roles, key=attrgetter("rank"))
         self.roles = [_RoleTable(self, role) for role in ladder]
         self.role_tables = {table.role.slug: table for table in self.roles}
+        # Role slug -> gap_table(), made the first time it is asked for.
+        self.gap_tables: dict[str, dict[str, tuple[int, ...]]] = {}
         # Ladder positions of the roles strengths are measured against -> (pick, keys, of).
         self._strength_tables: dict[tuple[int, ...], tuple[Callable, list, Callable]] = {}
 
@@ -498,26 +456,32 @@ class _MatrixIndex:
         keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
         keys.sort()
         gaps = tuple(map(table.gap_of, keys))
-        total = table.total
-        covered = total - sum(map(_priority, gaps))
-        # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total > 0;
-        # a role without requirements counts as 1/1.
-        numerator, denominator = (covered, total) if total else (1, 1)
-        blocked = not table.blocking_keys.isdisjoint(keys)
-        if not blocked and numerator * self.ready.denominator >= self.ready.numerator * denominator:
-            verdict = READY
-        elif numerator * self.close.denominator >= self.close.numerator * denominator:
-            verdict = CLOSE
-        else:
-            verdict = GAP
+        covered = table.total - sum(map(_priority, gaps))
         return RoleScore(
             role=table.role,
             covered=covered,
-            total=total,
-            verdict=verdict,
+            total=table.total,
+            verdict=self.verdict(table, covered, keys),
             gaps=gaps,
             _category_totals=table.category_totals,
         )
+
+    def readiness(self, table: _RoleTable, levels: Sequence[int]) -> Readiness:
+        keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
+        covered = table.total - sum(map(table.priority_of, keys))
+        return Readiness(covered, table.total, self.verdict(table, covered, keys))
+
+    def verdict(self, table: _RoleTable, covered: int, gap_keys: list[int]) -> Verdict:
+        total = table.total
+        # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total > 0;
+        # a role without requirements counts as 1/1.
+        numerator, denominator = (covered, total) if total else (1, 1)
+        blocked = not table.blocking_keys.isdisjoint(gap_keys)
+        if not blocked and numerator * self.ready.denominator >= self.ready.numerator * denominator:
+            return READY
+        if numerator * self.close.denominator >= self.close.numerator * denominator:
+            return CLOSE
+        return GAP
 
     def score(self, levels: list[int], reviewed: Score | None = None) -> Score:
         role_scores = [self.score_role(table, levels) for table in self.roles]

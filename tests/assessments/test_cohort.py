@@ -98,7 +98,7 @@ def test_cells_are_coloured_by_class_one_per_gap_size_and_never_by_style(mentor_
     body = mentor_client.get(COHORT).content.decode()
 
     bob = re.search(r'">bob</a>.*?</tr>', body, re.S).group(0)
-    assert re.findall(r'<td class="([\w-]+)">', bob) == ["cohort-gap-3"] * 4 + ["cohort-gap-2"]
+    assert re.findall(r'<td class="([\w-]+)">', bob) == ["g3"] * 4 + ["g2"]
     assert "style=" not in body
 
 

@@ -16,10 +16,10 @@ from assessments.scoring import (
     MatrixRole,
     MatrixSkill,
     gap_table,
-    report_data,
     score,
     score_role,
 )
+from assessments.scoring_data import report_data
 
 SCALE = ("None", "Awareness", "Working", "Practitioner", "Advanced", "Expert")  # N = 5
 

@@ -20,6 +20,7 @@ from assessments.scoring import (
     MatrixRole,
     MatrixSkill,
     gap_table,
+    readiness,
     score,
     score_role,
 )
@@ -285,6 +286,13 @@ def test_one_role_scored_alone_is_that_role_of_the_whole_score(assessment):
     whole = score(matrix, ratings)
     for role_score in whole.roles:
         assert score_role(matrix, role_score.slug, levels) == role_score
+        ready = readiness(matrix, role_score.slug, levels)
+        assert (ready.covered, ready.total, ready.verdict, ready.coverage) == (
+            role_score.covered,
+            role_score.total,
+            role_score.verdict,
+            role_score.coverage,
+        )
 
 
 @PROPERTY
