@@ -27,7 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments import scoring
 from assessments.models import Assessment, Mentorship
 from assessments.scored import percent, published_matrix, submitted_levels
-from roles.models import MAX_SCALE_LEVEL, MatrixVersion
+from roles.limits import MAX_SCALE_LEVEL
+from roles.models import MatrixVersion
 
 # The summary on top lists at most this many skills.
 TOP_LACKS = 5

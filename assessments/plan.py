@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assessments.scored import Scored, level_label
 from assessments.scoring import ESSENTIAL, RoleScore
-from roles.models import IMPORTANCE_NAMES
+from roles.limits import IMPORTANCE_NAMES
 from roles.resources import LearningResource
 
 # Gaps listed per role: the plan names the next actions, the report's gap tables list them all.

@@ -16,7 +16,8 @@ from assessments import scoring
 from assessments.charts import Radar, radar
 from assessments.scored import Scored, level_label, percent, threshold_percent
 from assessments.scoring import CLOSE, ESSENTIAL, Matrix, MatrixRequirement, RoleScore, Score
-from roles.models import IMPORTANCE_NAMES, MatrixVersion
+from roles.limits import IMPORTANCE_NAMES
+from roles.models import MatrixVersion
 
 # Above this many required skills, the per-skill radar keeps to the essential and important
 # ones, and above RADAR_MOST_AXES of those to the essential ones: more spokes than that cannot

@@ -10,7 +10,8 @@ from django.utils.text import slugify
 
 from roles import drafting
 from roles.drafting import Action, DraftError, cell_text
-from roles.models import SLUG_MAX, Category, MatrixVersion, Requirement, Role, Skill, Track
+from roles.limits import SLUG_MAX
+from roles.models import Category, MatrixVersion, Requirement, Role, Skill, Track
 
 # A role slug the editor's URLs take (DESIGN.md: /roles/<track>/edit/).
 RESERVED_ROLE_SLUGS = frozenset({"edit"})

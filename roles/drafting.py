@@ -15,14 +15,8 @@ from django.db.models import F, Value
 
 from roles.audit import AuditEntry
 from roles.document import document_hash
-from roles.models import (
-    IMPORTANCE_NAMES,
-    DeclaredDrop,
-    MatrixVersion,
-    Requirement,
-    Role,
-    Track,
-)
+from roles.limits import IMPORTANCE_NAMES
+from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Track
 
 Action = AuditEntry.Action
 # (level, importance) of a requirement; None: not required.

@@ -14,15 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from roles.models import (
-    IMPORTANCE_NAMES,
-    DeclaredDrop,
-    MatrixVersion,
-    Requirement,
-    Role,
-    Skill,
-    Track,
-)
+from roles.limits import IMPORTANCE_NAMES
+from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 
 ESSENTIAL = 3
 

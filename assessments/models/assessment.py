@@ -15,7 +15,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from roles.models import MAX_SCALE_LEVEL, Category, MatrixVersion, Role, Skill, Track
+from roles.limits import MAX_SCALE_LEVEL
+from roles.models import Category, MatrixVersion, Role, Skill, Track
 
 EVIDENCE_MAX_LENGTH = 1000
 # Answer sequences are positive 64-bit integers (PositiveBigIntegerField).

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from assessments.models.assessment import Assessment, Progress, progress_of, record_newer
-from roles.models import MAX_SCALE_LEVEL, Skill
+from roles.limits import MAX_SCALE_LEVEL
+from roles.models import Skill
 
 INVITATION_MESSAGE_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 1000

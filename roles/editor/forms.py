@@ -7,15 +7,8 @@ from django import forms
 
 from roles.drafting import UNSEEN, Cell
 from roles.interchange import FILE_MAX_BYTES
-from roles.models import (
-    DESCRIPTION_MAX,
-    IMPORTANCE_NAMES,
-    STATEMENT_MAX,
-    Category,
-    DeclaredDrop,
-    MatrixVersion,
-    Role,
-)
+from roles.limits import DESCRIPTION_MAX, IMPORTANCE_NAMES, STATEMENT_MAX
+from roles.models import Category, DeclaredDrop, MatrixVersion, Role
 from roles.resources import URL_MAX, LearningResource, web_url
 
 NAME_MAX = 200

@@ -17,15 +17,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from roles.models import (
-    IMPORTANCE_NAMES,
-    Category,
-    DeclaredDrop,
-    MatrixVersion,
-    Requirement,
-    Role,
-    Skill,
-)
+from roles.limits import IMPORTANCE_NAMES
+from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill
 
 ESSENTIAL = 3
 

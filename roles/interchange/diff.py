@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roles.document import MatrixDocument, decimal_text
-from roles.models import IMPORTANCE_NAMES
+from roles.limits import IMPORTANCE_NAMES
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from roles.interchange.checks import (
     TITLE_MAX,
 )
 from roles.interchange.problems import InterchangeError, Problems, Where, path_text
-from roles.models import (
+from roles.limits import (
     DESCRIPTION_MAX,
     IMPORTANCE_NAMES,
     MAX_SCALE_LEVEL,

@@ -20,17 +20,8 @@ from hypothesis import strategies as st
 
 import roles
 from roles import interchange
-from roles.models import (
-    DESCRIPTION_MAX,
-    STATEMENT_MAX,
-    Category,
-    DeclaredDrop,
-    MatrixVersion,
-    Requirement,
-    Role,
-    Skill,
-    Track,
-)
+from roles.limits import DESCRIPTION_MAX, STATEMENT_MAX
+from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 from tests.factories import make_ladder
 
 LADDERS = Path(roles.__file__).parent / "ladders"
