@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/", views.start, name="new"),
     path("<uuid:assessment_id>/", views.resume, name="resume"),
     path("<uuid:assessment_id>/steps/<slug:category_slug>/", views.step, name="step"),
+    path(
+        "<uuid:assessment_id>/steps/<slug:category_slug>/none/",
+        views.mark_none,
+        name="mark_none",
+    ),
     path("<uuid:assessment_id>/ratings/<slug:skill_slug>/", views.rate, name="rate"),
     path("<uuid:assessment_id>/submit/", views.submit, name="submit"),
     path("<uuid:assessment_id>/report/", views.report, name="report"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -24,12 +26,12 @@ from assessments.forms import (
     RatingForm,
     StartAssessmentForm,
     assessable_ladders,
-    level_choices,
     step_forms,
 )
 from assessments.history import build_history
 from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
+    EVIDENCE_MAX_LENGTH,
     Assessment,
     AssessmentIncomplete,
     AssessmentLocked,
@@ -141,11 +143,18 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
                 )
             else:
                 messages.success(request, f"Saved your answers on {current.category.name}.")
+            if request.POST.get("then") == "mark-none":
+                # "Answer None to the rest" without JavaScript: the choices made on the page
+                # are saved first, then the rest is confirmed.
+                return HttpResponseSeeOther(
+                    reverse("assessments:mark_none", args=[assessment.pk, category_slug])
+                )
             following = progress.after(category_slug)
             if following is None:
                 return HttpResponseSeeOther(reverse("assessments:submit", args=[assessment.pk]))
             return HttpResponseSeeOther(_step_url(assessment, following.category.slug))
         status = 400
+    questions = [_question(assessment, skill, form) for skill, form in rows]
     context = {
         "assessment": assessment,
         "progress": progress,
@@ -153,8 +162,9 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
         "current_number": progress.steps.index(current) + 1,
         "previous": progress.before(category_slug),
         "following": progress.after(category_slug),
-        "rows": [(skill, form, _choices(assessment, skill)) for skill, form in rows],
-        "invalid": [(skill, form) for skill, form in rows if form.errors],
+        "questions": questions,
+        "invalid": [question for question in questions if question.error],
+        "evidence_max": EVIDENCE_MAX_LENGTH,
     }
     return render(request, "assessments/step.html", context, status=status)
 
@@ -171,8 +181,97 @@ def _step_forms(
     return step_forms(RatingForm, skills, assessment.version.max_level, data, stored)
 
 
-def _choices(assessment: Assessment, skill: Skill) -> list[tuple[int, str, str]]:
-    return level_choices(assessment.version, skill, "I have not used this.")
+NOT_USED = "I have not used this."
+
+
+@dataclass(frozen=True)
+class Question:
+    """One skill of a step as the page shows it, every string ready for the template."""
+
+    slug: str
+    name: str
+    description: str
+    rate_url: str
+    # (level, "2 Working", what a person at that level does, chosen) for every level
+    choices: list[tuple[int, str, str, bool]]
+    evidence: str
+    error: str  # why this answer was refused ("" when it was not)
+
+
+def _question(assessment: Assessment, skill: Skill, form: RatingForm) -> Question:
+    version = assessment.version
+    level = form["level"].value()  # as posted, or else as stored
+    chosen = "" if level is None else str(level)
+    return Question(
+        slug=skill.slug,
+        name=skill.name,
+        description=skill.description,
+        rate_url=reverse("assessments:rate", args=[assessment.pk, skill.slug]),
+        choices=[
+            (
+                level,
+                f"{level} {version.level_name(level)}",
+                skill.statement(level) if level else NOT_USED,
+                chosen == str(level),
+            )
+            for level in range(version.max_level + 1)
+        ],
+        evidence=form["evidence"].value() or "",
+        error=form.first_error() if form.errors else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def mark_none(
+    request: HtmxHttpRequest, assessment_id: uuid.UUID, category_slug: str
+) -> HttpResponse:
+    """Answer 0 (None) to every skill of a step still unanswered: GET asks to confirm, with
+    the skills listed (a fragment in the step page for htmx), POST does it for the skills
+    that were listed and are still unanswered."""
+    assessment = _get_own_assessment_or_404(request, assessment_id)
+    if assessment.is_submitted:
+        if request.method == "POST":
+            return _locked(request, assessment)
+        messages.info(request, LOCKED_MESSAGE)
+        return redirect("assessments:report", assessment.pk)
+    category = get_object_or_404(
+        Category.objects.filter(version_id=assessment.version_id), slug=category_slug
+    )
+    unanswered = list(assessment.unanswered_skills().filter(category=category))
+    step_url = _step_url(assessment, category.slug)
+    none = assessment.version.level_name(0)
+    if request.method == "POST":
+        listed = set(request.POST.getlist("skill"))
+        try:
+            answered = assessment.answer_unanswered(
+                [skill.pk for skill in unanswered if skill.slug in listed], level=0
+            )
+        except AssessmentLocked:
+            return _locked(request, assessment)
+        if answered:
+            messages.success(
+                request,
+                f"Answered 0 {none} to {answered} skill{pluralize(answered)} of "
+                f"{category.name}. You can still change any of them.",
+            )
+        else:
+            messages.info(request, f"Every skill of {category.name} already has an answer.")
+        return HttpResponseSeeOther(step_url)
+    template = "assessments/mark_none.html"
+    fragment = wants_fragment(request)
+    if fragment:
+        template += "#confirm"
+    context = {
+        "heading": "h2" if fragment else "h1",
+        "assessment": assessment,
+        "category": category,
+        "unanswered": unanswered,
+        "none": f"0 {none}",
+        "step_url": step_url,
+    }
+    return render(request, template, context)
 
 
 @require_POST
@@ -189,7 +288,7 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
         message = f"“{skill_slug}” is not a skill of this assessment's ladder version."
         return _answer_error(request, assessment, None, message, status=400)
     if assessment.is_submitted:
-        return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409)
+        return _locked(request, assessment, skill)
     form = RatingForm(
         request.POST, skill=skill, max_level=assessment.version.max_level, require_level=True
     )
@@ -201,25 +300,34 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
             [answer], sequence=form.cleaned_data["seq"] or server_sequence()
         )
     except AssessmentLocked:
-        return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409)
+        return _locked(request, assessment, skill)
     level_name = assessment.version.level_name(answer.level)
     if not wants_fragment(request):
         messages.success(request, f"Saved {skill.name}: {answer.level} {level_name}.")
         return HttpResponseSeeOther(
             f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
         )
+    # Not saved when a newer answer (a later request, another tab) was stored first: that
+    # one stands, and the page shows it instead of the one refused.
+    stored = answer.level if saved else _stored_level(assessment, skill)
     progress = assessment.progress()
     context = {
         "assessment": assessment,
         "skill": skill,
         "level": answer.level,
         "level_name": level_name,
-        # False when a newer answer (a later request) was already stored: that one stands.
         "saved": bool(saved),
+        "revert": not saved,
+        "stored": stored,
+        "stored_label": f"{stored} {assessment.version.level_name(stored)}",
         "progress": progress,
         "current": progress.step(skill.category.slug),
     }
     return render(request, "assessments/step.html#autosave-response", context)
+
+
+def _stored_level(assessment: Assessment, skill: Skill) -> int | None:
+    return assessment.ratings.filter(skill=skill).values_list("level", flat=True).first()
 
 
 def _answer_error(
@@ -229,10 +337,18 @@ def _answer_error(
     message: str,
     *,
     status: int,
+    stored: int | None = None,
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the report.
     locked = status == 409
-    context = {"assessment": assessment, "skill": skill, "error": message, "locked": locked}
+    context = {
+        "assessment": assessment,
+        "skill": skill,
+        "error": message,
+        "locked": locked,
+        "revert": locked,
+        "stored": stored,
+    }
     if wants_fragment(request):
         return render(request, "assessments/step.html#save-status", context, status=status)
     if locked:
@@ -246,8 +362,13 @@ def _answer_error(
     return render(request, "assessments/answer_error.html", context, status=status)
 
 
-def _locked(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    return _answer_error(request, assessment, None, LOCKED_MESSAGE, status=409)
+def _locked(
+    request: HttpRequest, assessment: Assessment, skill: Skill | None = None
+) -> HttpResponse:
+    """A stale page answering a submitted assessment: the page is told the stored answer, so
+    it shows that one and not the refused one."""
+    stored = _stored_level(assessment, skill) if skill is not None else None
+    return _answer_error(request, assessment, skill, LOCKED_MESSAGE, status=409, stored=stored)
 
 
 @require_http_methods(["GET", "POST"])

@@ -35,15 +35,16 @@ sys.path.insert(0, str(ROOT))
 WIDTHS = (1280, 375)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-# Rows of the site header: its items' vertical centres, those within 8 px of each other on one
-# row (one row: nothing wraps).
+# Rows of the site header: its shown items' vertical centres, those within 8 px of each other
+# on one row (one row: nothing wraps).
 HEADER = """() => {
   const header = document.querySelector('.site-header');
-  const items = [...header.querySelectorAll('.brand, .site-nav li')];
-  const centres = items.map((item) => {
-    const box = item.getBoundingClientRect();
-    return (box.top + box.bottom) / 2;
-  }).sort((a, b) => a - b);
+  const items = [...header.querySelectorAll('.brand, .site-nav summary, .site-nav li')];
+  const centres = items
+    .map((item) => item.getBoundingClientRect())
+    .filter((box) => box.width > 0)
+    .map((box) => (box.top + box.bottom) / 2)
+    .sort((a, b) => a - b);
   const rows = centres.filter((centre, i) => i === 0 || centre - centres[i - 1] > 8).length;
   return {height: header.getBoundingClientRect().height, rows: rows};
 }"""

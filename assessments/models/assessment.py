@@ -86,6 +86,10 @@ class StepProgress:
     def percent(self) -> int:
         return _percent_answered(self.answered, self.total)
 
+    @property
+    def unanswered(self) -> int:
+        return max(0, self.total - self.answered)
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -298,6 +302,35 @@ class Assessment(models.Model):
                 written += Rating.objects.record(self, answer, sequence=sequence, now=now)
         self.updated_at = now
         return written
+
+    def answer_unanswered(self, skill_ids: Iterable[int], level: int) -> int:
+        """Answer `level` to each of these skills that has no answer yet, and never over one:
+        an answer stored meanwhile (another tab, a late autosave) stands. Returns how many
+        were answered. Raises AssessmentLocked once submitted."""
+        now = timezone.now()
+        sequence = server_sequence()
+        with transaction.atomic():
+            still_draft = Assessment.objects.filter(pk=self.pk, status=self.Status.DRAFT)
+            if not still_draft.update(updated_at=now):
+                raise AssessmentLocked
+            missing = list(
+                self.unanswered_skills().filter(pk__in=list(skill_ids)).values_list("pk", flat=True)
+            )
+            Rating.objects.bulk_create(
+                [
+                    Rating(
+                        assessment=self,
+                        skill_id=skill_id,
+                        level=level,
+                        sequence=sequence,
+                        updated_at=now,
+                    )
+                    for skill_id in missing
+                ],
+                ignore_conflicts=True,
+            )
+        self.updated_at = now
+        return len(missing)
 
     def submit(self) -> bool:
         """Lock the answers; False when already submitted. Raises AssessmentIncomplete while a

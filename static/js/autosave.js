@@ -26,13 +26,28 @@
     return lastSequence;
   }
 
+  // What autosaves, and the prefix of its fields ("<slug>-level"...): a questionnaire skill's
+  // fieldset (id "skill-<slug>"), or an element marked data-autosave="<slug>" (a review's).
   function autosavePrefix(elt) {
-    return elt && elt.dataset ? elt.dataset.autosave : undefined;
+    if (!elt || !elt.matches) return undefined;
+    if (elt.dataset.autosave !== undefined) return elt.dataset.autosave;
+    return elt.matches("fieldset.skill[hx-post]") ? elt.id.slice("skill-".length) : undefined;
   }
 
   function statusOf(elt) {
     const fieldset = elt.closest("fieldset");
     return fieldset ? fieldset.querySelector(".save-status") : null;
+  }
+
+  // A refused answer (the assessment was submitted in another tab, or a newer answer came
+  // from one) must not stay chosen: show the stored answer instead, or none.
+  function showStoredAnswer(fieldset, status) {
+    const refusal = status.querySelector("[data-revert]");
+    if (!refusal) return;
+    const stored = refusal.dataset.storedLevel;
+    fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.checked = stored !== undefined && radio.value === stored;
+    });
   }
 
   function showError(elt, message) {
@@ -56,12 +71,17 @@
     const prefix = autosavePrefix(event.detail.elt);
     if (prefix === undefined) return;
     const params = event.detail.parameters;
-    // One <form> holds every skill of the step, so its fields carry the skill's slug; the
-    // autosave URLs take plain names.
+    // One <form> holds every skill of the step, and htmx sends all of it: keep this skill's
+    // fields only, under the plain names the autosave URLs take.
+    const own = {};
     ["level", "evidence", "comment"].forEach(function (name) {
-      const value = params[prefix + "-" + name];
-      delete params[prefix + "-" + name];
-      if (value !== undefined) params[name] = value;
+      own[name] = params[prefix + "-" + name];
+    });
+    Object.keys(params).forEach(function (key) {
+      delete params[key];
+    });
+    ["level", "evidence", "comment"].forEach(function (name) {
+      if (own[name] !== undefined) params[name] = own[name];
     });
     params.seq = String(nextSequence());
   });
@@ -79,6 +99,18 @@
     if (autosavePrefix(event.detail.elt) === undefined) return;
     const status = statusOf(event.detail.elt);
     if (status) status.removeAttribute("aria-busy");
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const elt = event.detail.elt;
+    if (autosavePrefix(elt) !== undefined) {
+      const status = statusOf(elt);
+      if (status) showStoredAnswer(elt, status);
+      return;
+    }
+    // "Answer None to the rest": the confirmation took the button's place; go to it.
+    const title = event.detail.target && event.detail.target.querySelector("#mark-none-title");
+    if (title) title.focus();
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -123,14 +155,17 @@
     const retry = event.target.closest("[data-retry]");
     if (!retry) return;
     const fieldset = retry.closest("fieldset");
-    const choices = fieldset && fieldset.querySelector(".level-choices[data-autosave]");
-    if (!choices || !window.htmx) return;
+    const saver =
+      autosavePrefix(fieldset) !== undefined
+        ? fieldset
+        : fieldset && fieldset.querySelector(".level-choices[data-autosave]");
+    if (!saver || !window.htmx) return;
     // The button goes away with the next status: keep focus on the answer being saved.
     const radio =
       fieldset.querySelector("input[type=radio]:checked") ||
       fieldset.querySelector("input[type=radio]");
     if (radio) radio.focus();
-    window.htmx.trigger(choices, "change");
+    window.htmx.trigger(saver, "change");
   });
 
   // Agree (a review): choose the seeker's level, as a click on it would; its change event

@@ -69,7 +69,12 @@ def test_an_older_answer_arriving_late_does_not_overwrite_a_newer_one(
     late = owner_client.post(url, {"level": 1, "seq": 100}, headers=HTMX)
 
     assert late.status_code == 200
-    assert "A newer answer is already saved" in late.content.decode()
+    body = late.content.decode()
+    # Not "saved": the page is told the answer that stands, and shows it instead.
+    assert "Not saved:</strong> A newer answer is already saved" in body
+    assert "4 Advanced" in body
+    assert 'data-revert data-stored-level="4"' in body
+    assert "Saved:" not in body
     assert stored(assessment)[skill.slug] == (4, "", 200)
 
 
@@ -256,6 +261,21 @@ def test_a_locked_answer_points_to_the_report_not_to_a_retry(
     assert "data-retry" not in body
 
 
+def test_a_stale_page_answering_a_submitted_assessment_is_told_the_stored_answer(
+    owner_client, submitted
+):
+    # The answer was chosen in a tab opened before the assessment was submitted in another:
+    # the fragment names the stored level, so the page shows it and not the refused one.
+    skill = submitted.version.skills.first()
+
+    response = owner_client.post(rate_url(submitted, skill.slug), {"level": 5}, headers=HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-revert data-stored-level="2"' in body  # answer_all() answered 2
+    assert stored(submitted)[skill.slug][0] == 2
+
+
 def test_it_needs_the_csrf_token(owner, assessment, skill):
     from django.test import Client
 
@@ -289,19 +309,19 @@ def test_the_csrf_header_that_htmx_sends_is_enough(owner, assessment, skill):
 def test_the_step_page_wires_each_skill_for_autosave(owner_client, assessment, skill):
     body = owner_client.get(step_url(assessment, skill.category.slug)).content.decode()
 
+    # The skill's fieldset posts its answer when a level changes, and its evidence as it is
+    # typed; everything explicit on the element that triggers.
     url = rate_url(assessment, skill.slug)
-    group = re.search(r'<div class="level-choices"[^>]*>', body, re.S).group(0)
+    group = re.search(rf'<fieldset id="skill-{skill.slug}"[^>]*>', body).group(0)
     assert f'hx-post="{url}"' in group
-    assert 'hx-trigger="change"' in group
+    assert 'hx-trigger="change, input delay:800ms from:find textarea"' in group
     assert f'hx-target="#save-{skill.slug}"' in group
     assert 'hx-swap="innerHTML"' in group
-    assert 'hx-sync="closest fieldset:replace"' in group
+    assert 'hx-sync="this:replace"' in group
     evidence = re.search(r"<textarea[^>]*>", body, re.S).group(0)
-    assert 'hx-trigger="input changed delay:800ms"' in evidence
     assert 'maxlength="1000"' in evidence
     status = re.search(rf'<p id="save-{skill.slug}"[^>]*>', body).group(0)
     assert 'role="status"' in status
-    assert 'aria-live="polite"' in status
     assert "js/autosave.js" in body
     assert "hx-on" not in body
     assert "js:" not in body

@@ -237,15 +237,18 @@ def test_a_step_shows_each_skill_with_its_own_statements_per_level(owner_client,
         fieldset = re.search(rf'<fieldset id="skill-{skill.slug}".*?</fieldset>', body, re.S).group(
             0
         )
-        assert f'<legend class="skill-name">{skill.name}</legend>' in fieldset
-        assert skill.description in fieldset
+        assert f"<legend>{skill.name}</legend>" in fieldset
+        assert f'<p id="about-{skill.slug}">{skill.description}</p>' in fieldset
+        assert 'aria-describedby="about-' in fieldset
         assert fieldset.count('type="radio"') == 6
-        assert "0 · None" in fieldset
-        assert "I have not used this." in fieldset
+        assert "<b>0 None</b> <span>I have not used this.</span>" in fieldset
         for level, name in enumerate(assessment.version.scale[1:], start=1):
-            assert f"{level} · {name}" in fieldset
-            assert skill.statement(level) in fieldset
-        assert f'<label for="{skill.slug}-evidence">' in fieldset
+            # Each level's statement is part of its choice, so it names the radio too.
+            assert f"<b>{level} {name}</b> <span>{skill.statement(level)}</span>" in fieldset
+        # Every statement one disclosure away; evidence folded until wanted.
+        assert "<summary>What each level means</summary>" in fieldset
+        assert '<details class="evidence"><summary>' in fieldset
+        assert f'aria-label="Evidence for {skill.name}"' in fieldset
     # Skills of other steps are on their own pages.
     assert "Skill 1 description" not in body
 
@@ -253,7 +256,7 @@ def test_a_step_shows_each_skill_with_its_own_statements_per_level(owner_client,
 def test_a_step_does_not_show_required_levels(owner_client, assessment):
     body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
 
-    form = re.search(r'<form method="post".*?</form>', body, re.S).group(0)
+    form = re.search(r'<form id="step-form".*?</form>', body, re.S).group(0)
     assert "required" not in form.lower()
     assert "Essential" not in form
     assert assessment.target_role.title in body  # named, but not its requirements
@@ -265,10 +268,14 @@ def test_a_step_shows_stored_answers_and_progress(owner_client, assessment):
 
     body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
 
-    assert 'id="skill-4-level-3" name="skill-4-level" value="3" checked' in body
+    assert '<input type="radio" name="skill-4-level" value="3" checked>' in body
+    assert body.count(" checked>") == 1
+    # A stored note opens its evidence box.
+    assert '<details class="evidence" open><summary>' in body
     assert "My note.</textarea>" in body
     assert "<strong>1 of 8</strong> skills answered (12%)" in body
-    assert re.search(r'aria-current="step">\s*<span class="step-nav-name">Category 0', body)
+    assert "Category 0: <strong>1 of 2</strong>" in body  # this step, in the sticky bar
+    assert re.search(r'aria-current="step"><span class="step-nav-name">Category 0', body)
 
 
 def test_an_unknown_step_is_not_found(owner_client, assessment):
@@ -346,11 +353,15 @@ def test_the_step_form_saves_nothing_when_one_answer_is_bad(owner_client, assess
     body = response.content.decode()
     assert response.status_code == 400
     assert message in body
-    assert "Nothing on this page was saved" in body
+    # True even when autosave stored answers before: this save alone changed nothing.
+    assert "Fix 1 answer to save this page" in body
+    assert "This save changed nothing. Answers saved before it" in body
+    assert "Nothing on this page was saved" not in body
     assert 'href="#skill-skill-4"' in body
-    assert 'aria-describedby="skill-skill-4-error"' in body
+    assert 'aria-describedby="about-skill-4 error-skill-4"' in body
+    assert '<p id="error-skill-4" class="field-error"><strong>Not saved:</strong>' in body
     # What was typed is shown again, not lost.
-    assert 'id="skill-0-level-4" name="skill-0-level" value="4" checked' in body
+    assert '<input type="radio" name="skill-0-level" value="4" checked>' in body
     assert stored(assessment) == before
 
 
@@ -586,3 +597,129 @@ def test_submitting_keeps_the_levels_as_submitted_in_matrix_order(owner, ladder)
     ]
     # A snapshot of another size is no snapshot of this version.
     assert assessment.submitted_levels_by_position(len(skills) + 1) is None
+
+
+# --- Answer None to the rest of a step --------------------------------------------------
+
+
+def mark_none_url(assessment: Assessment, category_slug: str) -> str:
+    return reverse("assessments:mark_none", args=[assessment.pk, category_slug])
+
+
+def test_a_step_offers_to_answer_none_to_its_unanswered_skills(owner_client, assessment):
+    Rating.objects.create(
+        assessment=assessment, skill=assessment.version.skills.get(slug="skill-0"), level=3
+    )
+
+    body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+
+    block = re.search(r'<div id="mark-none".*?</div>', body, re.S).group(0)
+    assert "Answer 0 None to the 1 unanswered skill<" in block
+    # Without JavaScript the button saves the step's choices first, then asks to confirm.
+    assert 'type="submit" form="step-form" name="then" value="mark-none"' in block
+    assert f'hx-get="{mark_none_url(assessment, "cat-0")}"' in block
+    assert 'hx-target="#mark-none"' in block
+
+
+def test_saving_the_step_to_answer_none_to_the_rest_asks_to_confirm(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"), {**_step_data(skill_0=(2, "")), "then": "mark-none"}
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == mark_none_url(assessment, "cat-0")
+    assert stored(assessment) == {"skill-0": (2, "", stored(assessment)["skill-0"][2])}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_the_confirmation_lists_what_will_be_answered_none(owner_client, assessment, headers):
+    Rating.objects.create(
+        assessment=assessment, skill=assessment.version.skills.get(slug="skill-0"), level=3
+    )
+
+    response = owner_client.get(mark_none_url(assessment, "cat-0"), headers=headers)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert ("<html" in body) == (not headers)
+    assert "Answer 0 None to 1 skill of Category 0?" in body
+    assert "<li>Skill 4</li>" in body
+    assert "<li>Skill 0</li>" not in body
+    assert '<input type="hidden" name="skill" value="skill-4">' in body
+    assert stored(assessment)["skill-0"][0] == 3  # asking changes nothing
+
+
+def test_confirming_answers_none_to_the_listed_skills_still_unanswered(owner_client, assessment):
+    skills = {skill.slug: skill for skill in assessment.version.skills.all()}
+    Rating.objects.create(assessment=assessment, skill=skills["skill-0"], level=3)
+
+    response = owner_client.post(
+        mark_none_url(assessment, "cat-0"),
+        # skill-0 has an answer (kept), skill-1 is of another step (left alone).
+        {"skill": ["skill-0", "skill-4", "skill-1"]},
+        follow=True,
+    )
+
+    levels = {slug: level for slug, (level, _, _) in stored(assessment).items()}
+    assert levels == {"skill-0": 3, "skill-4": 0}
+    assert response.redirect_chain == [(step_url(assessment, "cat-0"), 303)]
+    assert "Answered 0 None to 1 skill of Category 0" in response.content.decode()
+
+
+def test_an_answer_stored_meanwhile_is_never_overwritten_by_none(owner_client, assessment):
+    # Listed on the confirmation, then answered in another tab before confirming.
+    skill = assessment.version.skills.get(slug="skill-4")
+    owner_client.post(rate_url(assessment, "skill-4"), {"level": 4}, headers=HTMX)
+
+    response = owner_client.post(mark_none_url(assessment, "cat-0"), {"skill": ["skill-4"]})
+
+    assert response.status_code == 303
+    assert stored(assessment)["skill-4"][0] == 4
+    assert Rating.objects.filter(assessment=assessment, skill=skill).count() == 1
+
+
+def test_confirming_twice_changes_nothing_more(owner_client, assessment):
+    url = mark_none_url(assessment, "cat-0")
+    owner_client.post(url, {"skill": ["skill-0", "skill-4"]})
+    first = stored(assessment)
+
+    response = owner_client.post(url, {"skill": ["skill-0", "skill-4"]}, follow=True)
+
+    assert stored(assessment) == first
+    assert "Every skill of Category 0 already has an answer" in response.content.decode()
+
+
+def test_answering_none_to_a_submitted_assessment_is_refused(owner_client, assessment):
+    answer_all(assessment)
+    Rating.objects.filter(assessment=assessment, skill__slug="skill-4").delete()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.SUBMITTED, submitted_at="2026-01-01T00:00:00Z"
+    )
+
+    response = owner_client.post(mark_none_url(assessment, "cat-0"), {"skill": ["skill-4"]})
+
+    assert response.status_code == 409
+    assert "skill-4" not in stored(assessment)
+
+
+def test_answering_none_elsewhere_is_not_found(owner_client, stranger_client, assessment):
+    assert owner_client.get(mark_none_url(assessment, "no-such-step")).status_code == 404
+    url = mark_none_url(assessment, "cat-0")
+    assert stranger_client.get(url).status_code == 404
+    assert stranger_client.post(url, {"skill": ["skill-4"]}).status_code == 404
+    assert stored(assessment) == {}
+
+
+def test_answering_none_costs_the_same_queries_whatever_the_size(
+    owner_client, sized_assessment, django_assert_num_queries
+):
+    url = mark_none_url(sized_assessment, "cat-0")
+    # session, user, assessment, category, unanswered skills of the step
+    with django_assert_num_queries(5):
+        response = owner_client.get(url)
+    assert response.status_code == 200
+    slugs = [skill.slug for skill in sized_assessment.unanswered_skills()]
+    # ... then updated_at + row lock, the ones still unanswered, one insert for them all
+    with django_assert_num_queries(8):
+        response = owner_client.post(url, {"skill": slugs})
+    assert response.status_code == 303

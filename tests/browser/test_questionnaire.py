@@ -69,15 +69,16 @@ def _skill_group(page, skill: Skill):
 
 
 def _choose(page, skill: Skill, level: int, level_name: str) -> None:
-    """Click the label of a level, as a person does (the whole box is the target)."""
+    """Click the box of a level, as a person does."""
     _level_label(page, skill, level, level_name).click()
 
 
 def _level_label(page, skill: Skill, level: int, level_name: str):
     # Scoped by the fieldset's id, not its accessible name: naming every group of a long step
     # on each click would slow the whole-ladder flow down (the names have their own test).
-    name = page.get_by_text(f"{level} · {level_name}", exact=True)
-    return page.locator(f"#skill-{skill.slug} label").filter(has=name)
+    return page.locator(f"#skill-{skill.slug} .levels b").get_by_text(
+        f"{level} {level_name}", exact=True
+    )
 
 
 def _answer(page, skill: Skill, level: int, level_name: str) -> None:
@@ -87,7 +88,9 @@ def _answer(page, skill: Skill, level: int, level_name: str) -> None:
 
 
 def _radio(page, skill: Skill, level: int, level_name: str):
-    return _skill_group(page, skill).get_by_role("radio", name=f"{level} · {level_name}")
+    # Named by the level and its statement: "2 Working Modifies existing pipeline scripts..."
+    name = re.compile(rf"^{level} {re.escape(level_name)}\b")
+    return _skill_group(page, skill).get_by_role("radio", name=name)
 
 
 def _stored_levels(assessment: Assessment) -> dict[str, int]:
@@ -367,6 +370,7 @@ def test_answers_are_kept_when_the_device_clock_is_off(page, live_server, minute
 
     _answer(page, skill, 3, "Practitioner")
     # Typed just before leaving the page: its autosave is still waiting, the step's save has it.
+    _skill_group(page, skill).get_by_text("Evidence", exact=True).click()  # unfold it
     _skill_group(page, skill).get_by_label("Evidence").fill("Shipped the batch scorer.")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".messages")).to_contain_text(f"Saved your answers on {first_step}")
