@@ -25,6 +25,9 @@ from assessments.models import (
 )
 from roles.models import MatrixVersion, Role, Skill, Track
 
+# About how long an honest answer to one skill takes: reading its levels, choosing one.
+SECONDS_PER_SKILL = 12
+
 
 @dataclass(frozen=True)
 class Ladder:
@@ -33,9 +36,24 @@ class Ladder:
     track: Track
     version_id: int
     roles: list[Role]
+    skill_count: int
 
     def role(self, slug: str) -> Role | None:
         return next((role for role in self.roles if role.slug == slug), None)
+
+    @property
+    def minutes(self) -> int:
+        """About how long the questionnaire takes: SECONDS_PER_SKILL a skill, in whole
+        minutes (fives past ten)."""
+        minutes = max(1, round(self.skill_count * SECONDS_PER_SKILL / 60))
+        return minutes if minutes <= 10 else 5 * round(minutes / 5)
+
+    @property
+    def label(self) -> str:
+        """'MLOps Engineering (75 skills, about 15 minutes)'."""
+        skills = f"{self.skill_count} skill{'s' if self.skill_count != 1 else ''}"
+        minutes = f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
+        return f"{self.track.name} ({skills}, about {minutes})"
 
     @property
     def rungs(self) -> list[tuple[Role, int]]:
@@ -46,13 +64,15 @@ class Ladder:
 
 
 def assessable_ladders() -> list[Ladder]:
-    """Every track with a published version, with the roles of that version: two queries."""
-    tracks = list(Track.objects.with_current_version().order_by("name"))
+    """Every track with a published version, with the roles and the number of skills of that
+    version: two queries."""
+    tracks = list(Track.objects.for_ladder_list().order_by("name"))
     roles: dict[int, list[Role]] = {track.current_version_id: [] for track in tracks}
     for role in Role.objects.filter(version_id__in=roles).order_by("rank", "position", "pk"):
         roles[role.version_id].append(role)
     return [
-        Ladder(track, track.current_version_id, roles[track.current_version_id]) for track in tracks
+        Ladder(track, track.current_version_id, roles[track.current_version_id], track.skill_count)
+        for track in tracks
     ]
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from assessments import exports, plan, reports
 from assessments.forms import (
+    SECONDS_PER_SKILL,
     RatingForm,
     StartAssessmentForm,
     assessable_ladders,
@@ -88,12 +89,19 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
         chosen_slug = request.GET.get("track", "")
         if not chosen_slug and len(ladders) == 1:
             chosen_slug = ladders[0].track.slug
-        form = StartAssessmentForm(initial={"track": chosen_slug}, ladders=ladders)
+        # ?track=&target_role= (from a role's page) comes with both chosen.
+        initial = {"track": chosen_slug, "target_role": request.GET.get("target_role", "")}
+        form = StartAssessmentForm(initial=initial, ladders=ladders)
     chosen = next((ladder for ladder in ladders if ladder.track.slug == chosen_slug), None)
     template = "assessments/start.html"
     if wants_fragment(request):
         template += "#target-role-field"
-    context = {"form": form, "ladders": ladders, "chosen": chosen}
+    context = {
+        "form": form,
+        "ladders": ladders,
+        "chosen": chosen,
+        "seconds_per_skill": SECONDS_PER_SKILL,
+    }
     return render(request, template, context, status=status)
 
 

@@ -3,18 +3,23 @@ the summary, who may see what, and how many queries each page costs."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
-from roles.models import Role
+from roles.models import Role, Track
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
 pytestmark = pytest.mark.django_db
+
+MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
 
 
 def urls_of(assessment: Assessment) -> dict[str, tuple[str, str]]:
@@ -82,6 +87,40 @@ def test_the_start_form_offers_the_current_versions_roles(owner_client, ladder):
     role_field = re.search(r'<select id="id_target_role".*?</select>', body, re.S).group(0)
     offered = re.findall(r'<option value="([^"]+)"', role_field)
     assert offered == ["role-1", "role-2", "role-3", "role-4"]
+
+
+def test_the_start_form_says_how_many_skills_and_how_long_and_that_answers_save(
+    owner_client, ladder
+):
+    make_ladder(skills=75)
+
+    body = owner_client.get(reverse("assessments:new")).content.decode()
+
+    assert f">{ladder.track.name} (8 skills, about 2 minutes)</option>" in body
+    assert "(75 skills, about 15 minutes)</option>" in body
+    assert "Each answer is saved as you choose it" in body
+
+
+def test_the_start_form_costs_the_same_queries_whatever_the_ladders(
+    owner_client, ladder, django_assert_num_queries
+):
+    with django_assert_num_queries(4):  # session, user, ladders with skill counts, roles
+        owner_client.get(reverse("assessments:new"))
+    make_ladder(skills=60, roles=6)
+    with django_assert_num_queries(4):
+        owner_client.get(reverse("assessments:new"))
+
+
+def test_the_start_form_comes_with_the_ladder_and_role_of_the_link(owner_client, ladder):
+    make_ladder()
+
+    body = owner_client.get(
+        reverse("assessments:new"), {"track": ladder.track.slug, "target_role": "role-2"}
+    ).content.decode()
+
+    assert f'<option value="{ladder.track.slug}" selected>' in body
+    assert '<option value="role-2" selected>' in body
+    assert "<optgroup" not in body
 
 
 def test_choosing_a_track_with_htmx_returns_only_its_role_field(owner_client, ladder):
@@ -723,3 +762,25 @@ def test_answering_none_costs_the_same_queries_whatever_the_size(
     with django_assert_num_queries(8):
         response = owner_client.post(url, {"skill": slugs})
     assert response.status_code == 303
+
+
+# --- Size of a step ---------------------------------------------------------------------
+
+# HTML bytes per skill of each step of the shipped MLOps ladder (bench/questionnaire.py
+# measures the same in a browser, with the page heights). The skill's own words (its
+# description and six level statements) are about 800 of them.
+STEP_BYTES_PER_SKILL = 2600
+
+
+def test_each_step_of_the_mlops_ladder_stays_under_its_bytes_per_skill(owner_client, owner):
+    call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
+    version = Track.objects.get(slug="mlops").current_version()
+    assessment = AssessmentFactory(user=owner, version=version)
+    steps = [category for category in version.categories.all() if category.skills.exists()]
+    assert len(steps) == 4
+
+    for category in steps:
+        body = owner_client.get(step_url(assessment, category.slug)).content
+        skills = category.skills.count()
+        assert body.count(b'<fieldset id="skill-') == skills
+        assert len(body) / skills <= STEP_BYTES_PER_SKILL, category.slug

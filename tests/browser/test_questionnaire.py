@@ -136,7 +136,10 @@ def test_a_job_seeker_signs_up_answers_every_step_and_gets_a_summary(page):
     expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
 
     page.get_by_role("link", name="Start a new assessment").click()
-    page.get_by_label("Career ladder").select_option(label="MLOps Engineering")
+    # The ladder says how long it takes: 75 skills at about 12 seconds each.
+    page.get_by_label("Career ladder").select_option(
+        label="MLOps Engineering (75 skills, about 15 minutes)"
+    )
     # Waits for the roles of the chosen ladder, which htmx swaps in.
     page.get_by_label("Target role").select_option(label="Senior MLOps Engineer (rung 3)")
     page.get_by_role("button", name="Start the assessment").click()
@@ -195,7 +198,9 @@ def test_the_questionnaire_works_without_javascript(no_js_page, live_server):
     _log_in(page, live_server, user)
 
     page.goto("/assessments/new/")
-    page.get_by_label("Career ladder").select_option(label=version.track.name)
+    page.get_by_label("Career ladder").select_option(
+        label=f"{version.track.name} (6 skills, about 1 minute)"
+    )
     # Without JavaScript the roles of every ladder are offered, named with their ladder.
     page.get_by_label("Target role").select_option(label=f"{version.track.name}: Role 2 (rung 2)")
     page.get_by_role("button", name="Start the assessment").click()
