@@ -101,15 +101,17 @@
     if (status) status.removeAttribute("aria-busy");
   });
 
+  // Fired on the element swapped into; the element that asked is the request's.
   document.addEventListener("htmx:afterSwap", function (event) {
-    const elt = event.detail.elt;
-    if (autosavePrefix(elt) !== undefined) {
-      const status = statusOf(elt);
-      if (status) showStoredAnswer(elt, status);
+    const config = event.detail.requestConfig;
+    const asker = config ? config.elt : null;
+    if (autosavePrefix(asker) !== undefined) {
+      const status = statusOf(asker);
+      if (status) showStoredAnswer(asker, status);
       return;
     }
     // "Answer None to the rest": the confirmation took the button's place; go to it.
-    const title = event.detail.target && event.detail.target.querySelector("#mark-none-title");
+    const title = event.target.querySelector("#mark-none-title");
     if (title) title.focus();
   });
 

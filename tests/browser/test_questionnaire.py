@@ -20,6 +20,9 @@ from roles.models import MatrixVersion, Requirement, Skill, Track
 from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
 
+# axe-core: every impact, not only serious and critical ones.
+IMPACTS = ("minor", "moderate", "serious", "critical")
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
@@ -255,14 +258,54 @@ def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
     _level_label(page, skills[0], 3, "Practitioner").tap()
     expect(page.locator(f"#save-{skills[0].slug}")).to_contain_text("Saved: 3 Practitioner")
     assert _stored_levels(assessment) == {skills[0].slug: 3}
+    # Every level is a target large enough for a thumb.
+    for box in page.locator(f"#skill-{skills[0].slug} .levels b").all():
+        assert box.bounding_box()["height"] >= 44
+    _skill_group(page, skills[1]).get_by_text("What each level means").tap()
     assert page_has_no_horizontal_scroll(page)
     page.screenshot(path=artifacts / "step-phone.png", full_page=True)
+
+
+def test_the_header_keeps_to_one_row_on_a_phone_with_its_links_behind_menu(phone_page, live_server):
+    page = phone_page
+    user = UserFactory(is_staff=True)
+    _log_in(page, live_server, user)
+    page.goto("/assessments/")
+
+    header = page.locator(".site-header")
+    brand = page.get_by_role("link", name="CareerFit")
+    menu = page.get_by_text("Menu", exact=True)
+    assert header.bounding_box()["height"] < 80
+    assert abs(brand.bounding_box()["y"] - menu.bounding_box()["y"]) < 20
+    expect(page.get_by_role("link", name="Ladders", exact=True)).to_be_hidden()
+
+    menu.tap()
+    for name in ("Ladders", "My assessments", "Admin", "Account"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Log out"))).to_be_visible()
+    assert axe_violations(page, impacts=IMPACTS) == []
+    page.get_by_role("link", name="Account", exact=True).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+
+
+def test_the_header_shows_its_links_in_one_row_on_a_desktop(page, live_server):
+    _log_in(page, live_server, UserFactory())
+    page.goto("/assessments/")
+
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+    tops = {
+        round(page.get_by_role("link", name=name, exact=True).bounding_box()["y"])
+        for name in ("CareerFit", "Ladders", "My assessments", "Account")
+    }
+    assert max(tops) - min(tops) < 20
 
 
 # --- Accessibility -----------------------------------------------------------------------------
 
 
-def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_server):
+@pytest.mark.parametrize("width", [1280, 320])
+def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 800})
     version = make_ladder(skills=8, categories=4)
     scale = version.scale
     user = UserFactory()
@@ -270,8 +313,11 @@ def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_serve
     skills = _skills_by_step(version)[0][1]
     _log_in(page, live_server, user)
 
+    page.goto("/assessments/")
+    assert axe_violations(page, impacts=IMPACTS) == []
     page.goto("/assessments/new/")
-    assert axe_violations(page) == []
+    assert axe_violations(page, impacts=IMPACTS) == []
+    assert page_has_no_horizontal_scroll(page)
 
     page.goto(f"/assessments/{assessment.pk}/")
     for skill in skills:
@@ -282,11 +328,22 @@ def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_serve
             expect(_radio(page, skill, level, name)).to_have_count(1)
     _answer(page, skills[0], 2, scale[2])
     _answer(page, skills[1], 0, scale[0])
-    assert axe_violations(page) == []
+    _skill_group(page, skills[0]).get_by_text("What each level means").click()
+    _skill_group(page, skills[1]).get_by_text("Evidence", exact=True).click()
+    assert axe_violations(page, impacts=IMPACTS) == []
+    assert page_has_no_horizontal_scroll(page)
+
+    # With a flash message showing, and with the confirmation of "None to the rest".
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".messages")).to_contain_text("Saved your answers")
+    assert axe_violations(page, impacts=IMPACTS) == []
+    page.goto(f"/assessments/{assessment.pk}/steps/cat-1/none/")
+    assert axe_violations(page, impacts=IMPACTS) == []
 
     page.goto(f"/assessments/{assessment.pk}/submit/")
     expect(page.get_by_role("heading", name=re.compile("still need"))).to_be_visible()
-    assert axe_violations(page) == []
+    assert axe_violations(page, impacts=IMPACTS) == []
+    assert page_has_no_horizontal_scroll(page)
 
 
 # --- Races and failures ------------------------------------------------------------------------
@@ -409,3 +466,163 @@ def test_autosave_works_under_the_strict_content_security_policy(page, live_serv
 
     assert _stored_levels(assessment) == {skill.slug: 3}
     assert errors == []
+
+
+# --- A compact step ----------------------------------------------------------------------
+
+
+def _on_screen(locator) -> bool:
+    """Shown on screen: out of sight text (still read by screen readers) is a 1 px box."""
+    box = locator.bounding_box()
+    return box is not None and box["width"] > 10 and box["height"] > 10
+
+
+def test_every_statement_is_one_disclosure_away_without_javascript(no_js_page, live_server):
+    page = no_js_page
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skill = _skills_by_step(version)[0][1][0]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+    group = _skill_group(page, skill)
+    statement = group.get_by_text(skill.statement(3))
+
+    # Folded: only the chosen level's statement shows, under the row of levels.
+    assert not _on_screen(statement)
+    _choose(page, skill, 3, "Practitioner")
+    assert _on_screen(statement)
+    assert not _on_screen(group.get_by_text(skill.statement(4)))
+
+    group.get_by_text("What each level means").click()
+    for level in range(1, 6):
+        assert _on_screen(group.get_by_text(skill.statement(level)))
+    assert _on_screen(group.get_by_text("I have not used this."))
+    # A statement picks its level too.
+    group.get_by_text(skill.statement(1)).click()
+    expect(_radio(page, skill, 1, "Awareness")).to_be_checked()
+
+
+def test_the_disclosures_work_with_the_keyboard(page, live_server):
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skill = _skills_by_step(version)[0][1][0]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+    group = _skill_group(page, skill)
+
+    # Arrow keys move between the levels (one radio group), saving each choice.
+    _radio(page, skill, 0, "None").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 1 Awareness")
+    page.keyboard.press("Tab")
+    expect(group.get_by_text("What each level means")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert _on_screen(group.get_by_text(skill.statement(5)))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(group.get_by_label("Evidence")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(group.get_by_label("Evidence")).to_be_focused()
+    page.keyboard.type("Read the team's Helm charts.")
+    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 1 Awareness")
+    # The note saves once typing pauses.
+    stored = Rating.objects.filter(assessment=assessment).values_list("level", "evidence")
+    for _ in range(50):
+        if list(stored.all()) == [(1, "Read the team's Helm charts.")]:
+            break
+        page.wait_for_timeout(100)
+    assert list(stored.all()) == [(1, "Read the team's Helm charts.")]
+
+
+def test_progress_stays_in_view_while_the_skills_scroll(page, live_server):
+    version = make_ladder(skills=24, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    last = _skills_by_step(version)[0][1][-1]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+
+    _answer(page, last, 2, "Working")  # the last skill of the step, far down the page
+
+    bar = page.locator("#overall-progress")
+    box = bar.bounding_box()
+    assert page.evaluate("() => window.scrollY") > 1000
+    assert 0 <= box["y"] <= 1
+    expect(bar).to_contain_text("Category 0: 1 of 12")
+    expect(bar).to_contain_text(_progress_text(1, 24))
+
+
+# --- Answer None to the rest -------------------------------------------------------------
+
+
+def test_the_rest_of_a_step_is_answered_none_without_javascript(no_js_page, live_server):
+    page = no_js_page
+    version = make_ladder(skills=8, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    (step_name, skills), *_ = _skills_by_step(version)
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+
+    # Chosen but not saved yet (no JavaScript): the button saves the page before asking.
+    _choose(page, skills[0], 4, "Advanced")
+    page.get_by_role("button", name="Answer 0 None to the 4 unanswered skills").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Answer 0 None to 3 skills of {step_name}?"
+    )
+    assert _stored_levels(assessment) == {skills[0].slug: 4}
+    for skill in skills[1:]:
+        expect(page.get_by_role("listitem").filter(has_text=skill.name)).to_have_count(1)
+
+    page.get_by_role("button", name="Yes, answer 0 None to all of them").click()
+    expect(page.locator(".messages")).to_contain_text(f"Answered 0 None to 3 skills of {step_name}")
+    assert _stored_levels(assessment) == {skills[0].slug: 4} | {s.slug: 0 for s in skills[1:]}
+    expect(_radio(page, skills[1], 0, "None")).to_be_checked()
+    expect(_radio(page, skills[0], 4, "Advanced")).to_be_checked()
+
+
+def test_the_rest_of_a_step_is_answered_none_in_place_with_htmx(page, live_server):
+    version = make_ladder(skills=8, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    (step_name, skills), *_ = _skills_by_step(version)
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+
+    _answer(page, skills[0], 3, "Practitioner")
+    # The count follows the autosaves.
+    button = page.get_by_role("button", name="Answer 0 None to the 3 unanswered skills")
+    button.click()
+    title = page.get_by_role("heading", name=f"Answer 0 None to 3 skills of {step_name}?")
+    expect(title).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/steps/cat-0/$"))  # still the step page
+    assert axe_violations(page, impacts=IMPACTS) == []
+
+    page.get_by_role("button", name="Yes, answer 0 None to all of them").click()
+    expect(page.locator(".messages")).to_contain_text(f"Answered 0 None to 3 skills of {step_name}")
+    assert _stored_levels(assessment) == {skills[0].slug: 3} | {s.slug: 0 for s in skills[1:]}
+    expect(page.locator("#overall-progress-label")).to_have_text(_progress_text(4, 8))
+
+
+def test_a_stale_tab_shows_the_stored_answer_not_the_refused_one(page, live_server):
+    version = make_ladder(skills=4, categories=2)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    skills = [skill for _, step in _skills_by_step(version) for skill in step]
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+    _answer(page, skills[0], 2, "Working")
+    # Meanwhile, in another tab: every skill answered and the assessment submitted.
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=skill, level=1) for skill in skills[1:]
+    )
+    assessment.submit()
+
+    _choose(page, skills[0], 5, "Expert")
+
+    expect(page.locator(f"#save-{skills[0].slug}")).to_contain_text("Not saved")
+    expect(_radio(page, skills[0], 2, "Working")).to_be_checked()
+    expect(_radio(page, skills[0], 5, "Expert")).not_to_be_checked()
+    assert _stored_levels(assessment)[skills[0].slug] == 2
