@@ -92,14 +92,6 @@ class TrackHistory:
     def versions(self) -> list[int]:
         return sorted({entry.assessment.version.number for entry in self.submitted})
 
-    @property
-    def table(self) -> list[tuple[HistoryEntry, tuple[tuple[int, str] | None, ...]]]:
-        """One row per submitted assessment, one cell per role (the trends transposed)."""
-        return [
-            (entry, tuple(trend.cells[position] for trend in self.trends))
-            for position, entry in enumerate(self.submitted)
-        ]
-
 
 def build_history(
     assessments: Sequence[Assessment],

@@ -138,3 +138,18 @@ def page_has_no_horizontal_scroll(page) -> bool:
     return page.evaluate(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+def leave_a_message(page, assessment) -> None:
+    """Leave a flash message for the next page the browser opens: answer one skill of a draft
+    the way a browser without JavaScript does (the redirect that would show it not followed)."""
+    skill = assessment.version.skills.order_by("category__position", "position").first()
+    page.goto(f"/assessments/{assessment.pk}/")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    response = page.request.post(
+        f"/assessments/{assessment.pk}/ratings/{skill.slug}/",
+        form={"level": "1"},
+        headers={"X-CSRFToken": token, "Referer": page.url},
+        max_redirects=0,
+    )
+    assert response.status == 303, response.status
