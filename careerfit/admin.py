@@ -38,6 +38,10 @@ def _without_private(items: list, prefixes: tuple[str, ...]) -> list:
     return kept
 
 
+admin.site.site_header = "CareerFit administration"
+admin.site.site_title = "CareerFit admin"
+admin.site.index_title = "Ladders and accounts"
+
 admin.site.unregister(User)
 
 

@@ -95,3 +95,19 @@ def test_mentoring_data_is_counted_not_shown(deleting_staff_client, owner, ladde
     assert "Their private data:" in content
     for counted in ("2 invitations", "1 mentorship", "1 review,", "1 review rating"):
         assert counted in content
+
+
+def test_the_admin_is_branded_careerfit_and_links_back_to_the_site(admin_client):
+    body = admin_client.get("/admin/").content.decode()
+
+    assert "CareerFit administration" in body
+    assert "<title>Ladders and accounts | CareerFit admin</title>" in body
+    assert "Django administration" not in body
+    assert "css/admin.css" in body
+    assert 'rel="icon" href="/static/favicon.svg"' in body
+    assert 'href="/">View site</a>' in body
+
+
+def test_staff_find_the_admin_in_the_sites_header(admin_client, owner_client):
+    assert 'href="/admin/">Admin</a>' in admin_client.get("/").content.decode()
+    assert 'href="/admin/"' not in owner_client.get("/").content.decode()
