@@ -6,6 +6,7 @@ from functools import partial
 
 from axes.utils import reset as reset_login_failures
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     PasswordChangeForm,
     PasswordResetForm,
@@ -44,16 +45,48 @@ def _link(request: HttpRequest, view_name: str, user: User, token: str, next_url
     return request.build_absolute_uri(with_next(reverse(view_name, args=[uid, token]), next_url))
 
 
+def password_rules() -> str:
+    """The configured password validators in one short sentence, shown under a new password:
+    'At least 8 characters, not only digits, not a common password, not too like your username
+    or email.' A validator without a phrase here speaks for itself."""
+    phrases: list[str] = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            phrases.insert(0, f"at least {validator.min_length} characters")
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            phrases.append("not only digits")
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            phrases.append("not a common password")
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            phrases.append("not too like your username or email")
+        else:
+            phrases.append(validator.get_help_text().rstrip(".").lower())
+    return ", ".join(phrases).capitalize() + "." if phrases else ""
+
+
+def _choose_password(form: forms.Form, first: str, second: str) -> None:
+    """The two new-password fields of a form, in the site's words."""
+    form.fields[first].help_text = password_rules()
+    form.fields[second].label = f"{form.fields[first].label} again"
+    form.fields[second].help_text = ""
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         required=True,
-        help_text="For password resets and mentor invitations.",
+        help_text="We send a link to it to confirm your account; also for password resets "
+        "and mentor invitations.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = "Letters, digits and @ . + - _ only."
+        _choose_password(self, "password1", "password2")
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
@@ -102,6 +135,10 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class ResetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _choose_password(self, "new_password1", "new_password2")
+
     def save(self, commit: bool = True) -> User:
         # Following the e-mailed link proves the address: it confirms an unconfirmed account.
         self.user.is_active = True
@@ -118,6 +155,7 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     def __init__(self, user: User, *args, request: HttpRequest, **kwargs) -> None:
         self.request = request
         super().__init__(user, *args, **kwargs)
+        _choose_password(self, "new_password1", "new_password2")
 
     def clean_old_password(self) -> str:
         old_password = self.cleaned_data["old_password"]

@@ -924,3 +924,43 @@ def test_a_new_user_can_sign_up_after_deleting_with_the_same_username(owner_clie
 
     assert response.status_code == 302
     assert User.objects.filter(username="owner").exists()
+
+
+# In the site's own voice
+
+
+def test_signup_says_the_password_rules_in_one_sentence_under_the_password(client):
+    content = client.get("/accounts/signup/").content.decode()
+
+    rules = (
+        "At least 8 characters, not too like your username or email, not a common password, "
+        "not only digits."
+    )
+    assert f'<div class="helptext" id="id_password1_helptext">{rules}</div>' in content
+    assert '<label for="id_password2">Password again</label>' in content
+    assert '<label for="id_username">Username</label>' in content  # no colon
+    assert "Required. 150 characters or fewer" not in content
+    assert "<li>Your password" not in content
+
+
+def test_the_new_password_forms_say_the_same_rules(owner_client, owner, client, mailoutbox):
+    change = owner_client.get("/accounts/password_change/").content.decode()
+    assert "At least 8 characters, not too like your username" in change
+    assert '<label for="id_new_password2">New password again</label>' in change
+
+
+def test_a_signup_error_sits_with_its_field(client, owner):
+    content = client.post("/accounts/signup/", signup_data(username="owner")).content.decode()
+
+    field = re.search(r'<div class="field has-error">.*?<input[^>]*>', content, re.S).group(0)
+    assert '<label for="id_username">' in field
+    assert "A user with that username already exists." in field
+
+
+def test_deleting_the_account_looks_destructive(owner_client):
+    account = owner_client.get("/accounts/").content.decode()
+    delete = owner_client.get("/accounts/delete/").content.decode()
+
+    assert 'class="card stack danger-zone"' in account
+    assert 'class="button button-danger-outline" href="/accounts/delete/"' in account
+    assert '<button type="submit" class="button button-danger">Delete my account for good' in delete
