@@ -19,43 +19,66 @@ from functools import cached_property
 from assessments import scoring
 from assessments.models import Assessment, Rating, levels_from_snapshot
 from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScore, Score
-from roles.models import MatrixVersion, Requirement
+from roles.models import Category, MatrixVersion, Requirement, Role, Skill
 
 
 def scoring_matrix(version: MatrixVersion) -> Matrix:
     """The scoring engine's input for a version, in four queries whatever its size."""
-    categories = list(version.categories.in_matrix_order())
-    skills = list(version.skills.in_matrix_order().values("pk", "slug", "name", "category__slug"))
-    roles = list(version.roles.in_matrix_order())
-    requirements: dict[int, list] = {role.pk: [] for role in roles}
-    skill_slugs = {skill["pk"]: skill["slug"] for skill in skills}
+    return scoring_matrices([version])[version.pk]
+
+
+def scoring_matrices(versions: Iterable[MatrixVersion]) -> dict[int, Matrix]:
+    """The scoring engine's input for each version, by version id: four queries whatever
+    their number and size."""
+    by_id = {version.pk: version for version in versions}
+    categories: dict[int, list[scoring.MatrixCategory]] = {pk: [] for pk in by_id}
+    for category in Category.objects.filter(version_id__in=by_id).in_matrix_order():
+        categories[category.version_id].append(
+            scoring.MatrixCategory(slug=category.slug, name=category.name)
+        )
+    skills: dict[int, list[scoring.MatrixSkill]] = {pk: [] for pk in by_id}
+    skill_slugs: dict[int, str] = {}
+    for skill in (
+        Skill.objects.filter(version_id__in=by_id)
+        .in_matrix_order()
+        .values("pk", "version_id", "slug", "name", "category__slug")
+    ):
+        skill_slugs[skill["pk"]] = skill["slug"]
+        skills[skill["version_id"]].append(
+            scoring.MatrixSkill(
+                slug=skill["slug"], name=skill["name"], category=skill["category__slug"]
+            )
+        )
+    roles = list(Role.objects.filter(version_id__in=by_id).in_matrix_order())
+    requirements: dict[int, list[MatrixRequirement]] = {role.pk: [] for role in roles}
     for role_id, skill_id, level, importance in Requirement.objects.filter(
-        role__version=version
+        role__version_id__in=by_id
     ).values_list("role_id", "skill_id", "level", "importance"):
         requirements[role_id].append(
             scoring.MatrixRequirement(
                 skill=skill_slugs[skill_id], level=level, importance=importance
             )
         )
-    return scoring.Matrix(
-        scale=tuple(version.scale),
-        ready_threshold=Fraction(version.ready_threshold),
-        close_threshold=Fraction(version.close_threshold),
-        categories=tuple(scoring.MatrixCategory(slug=c.slug, name=c.name) for c in categories),
-        skills=tuple(
-            scoring.MatrixSkill(slug=s["slug"], name=s["name"], category=s["category__slug"])
-            for s in skills
-        ),
-        roles=tuple(
-            scoring.MatrixRole(
-                slug=role.slug,
-                title=role.title,
-                rank=role.rank,
-                requirements=tuple(requirements[role.pk]),
-            )
-            for role in roles
-        ),
-    )
+    return {
+        pk: scoring.Matrix(
+            scale=tuple(version.scale),
+            ready_threshold=Fraction(version.ready_threshold),
+            close_threshold=Fraction(version.close_threshold),
+            categories=tuple(categories[pk]),
+            skills=tuple(skills[pk]),
+            roles=tuple(
+                scoring.MatrixRole(
+                    slug=role.slug,
+                    title=role.title,
+                    rank=role.rank,
+                    requirements=tuple(requirements[role.pk]),
+                )
+                for role in roles
+                if role.version_id == pk
+            ),
+        )
+        for pk, version in by_id.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -118,20 +141,7 @@ _published_lock = threading.Lock()
 def published_matrix(version: MatrixVersion) -> Matrix:
     """scoring_matrix(version), built once per process for a published version (four queries
     the first time, none after); a draft's is built afresh each time."""
-    if not version.is_published or not version.content_hash:
-        return scoring_matrix(version)
-    key = (version.pk, version.content_hash)
-    with _published_lock:
-        matrix = _PUBLISHED_MATRICES.get(key)
-        if matrix is not None:
-            _PUBLISHED_MATRICES.move_to_end(key)
-            return matrix
-    matrix = scoring_matrix(version)
-    with _published_lock:
-        _PUBLISHED_MATRICES[key] = matrix
-        while len(_PUBLISHED_MATRICES) > _PUBLISHED_MATRICES_KEPT:
-            _PUBLISHED_MATRICES.popitem(last=False)
-    return matrix
+    return _matrices({version.pk: version})[version.pk]
 
 
 def forget_published_matrices() -> None:
@@ -141,11 +151,40 @@ def forget_published_matrices() -> None:
 
 
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:
-    """The scoring matrix of each version the assessments are pinned to: four queries per
-    distinct version the first time this process needs it (published_matrix), whatever the
-    number of assessments."""
-    versions = {assessment.version_id: assessment.version for assessment in assessments}
-    return {version_id: published_matrix(version) for version_id, version in versions.items()}
+    """The scoring matrix of each version the assessments are pinned to: four queries for
+    all the versions this process has not built yet (published_matrix), none for the others,
+    whatever the number of assessments."""
+    return _matrices({assessment.version_id: assessment.version for assessment in assessments})
+
+
+def _cache_key(version: MatrixVersion) -> tuple[int, str] | None:
+    if not version.is_published or not version.content_hash:
+        return None
+    return (version.pk, version.content_hash)
+
+
+def _matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
+    """Each version's matrix, from this process's published ones where it has them, the rest
+    built together (scoring_matrices) and the published ones among them kept."""
+    found: dict[int, Matrix] = {}
+    with _published_lock:
+        for version_id, version in versions.items():
+            key = _cache_key(version)
+            if key is not None and key in _PUBLISHED_MATRICES:
+                _PUBLISHED_MATRICES.move_to_end(key)
+                found[version_id] = _PUBLISHED_MATRICES[key]
+    missing = [version for version_id, version in versions.items() if version_id not in found]
+    if not missing:
+        return found
+    built = scoring_matrices(missing)
+    with _published_lock:
+        for version in missing:
+            key = _cache_key(version)
+            if key is not None:
+                _PUBLISHED_MATRICES[key] = built[version.pk]
+        while len(_PUBLISHED_MATRICES) > _PUBLISHED_MATRICES_KEPT:
+            _PUBLISHED_MATRICES.popitem(last=False)
+    return {**found, **built}
 
 
 def submitted_levels(

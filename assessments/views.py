@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from assessments import exports, plan, reports
+from assessments import exports, plan, reports, scoring
 from assessments.forms import (
     SECONDS_PER_SKILL,
     RatingForm,
@@ -40,7 +40,13 @@ from assessments.models import (
     server_sequence,
 )
 from assessments.reviewed import LoadedReview, choose_review, load_reviews, review_section
-from assessments.scored import Scored, score_assessment, scoring_matrix
+from assessments.scored import (
+    Scored,
+    matrices_of,
+    score_assessment,
+    scoring_matrix,
+    submitted_levels,
+)
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
@@ -61,7 +67,23 @@ def _step_url(assessment: Assessment, category_slug: str) -> str:
 @require_GET
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = Assessment.objects.owned_by(request.user).for_list()
+    """Every assessment of mine: drafts with their progress, submitted ones with their result
+    in a line. Queries: the assessments, then for submitted ones the matrices of their ladder
+    versions, four for all those this process has not built yet (their levels were kept at
+    submission), whatever their number."""
+    assessments = list(Assessment.objects.owned_by(request.user).for_list())
+    submitted = [assessment for assessment in assessments if assessment.is_submitted]
+    if submitted:
+        matrices = matrices_of(submitted)
+        levels = submitted_levels(
+            ((a.pk, a.version_id, a.submitted_levels) for a in submitted), matrices
+        )
+        for assessment in submitted:
+            matrix = matrices[assessment.version_id]
+            slugs = (skill.slug for skill in matrix.skills)
+            by_slug = dict(zip(slugs, levels[assessment.pk], strict=True))
+            score = scoring.score(matrix, by_slug)
+            assessment.headline = reports.headline(score, assessment.target_role.slug)
     return render(request, "assessments/assessment_list.html", {"assessments": assessments})
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from assessments.models import Assessment, Rating
 from roles.models import Role, Track
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
+from tests.assessments.worked_example import text_of, worked_example
 from tests.factories import AssessmentFactory, make_ladder
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_my_assessments_lists_mine_with_progress_and_the_way_on(owner_client, ow
     body = owner_client.get(reverse("assessments:list")).content.decode()
 
     assert "1 of 8 skills answered (12%)" in body
-    assert "8 of 8 skills answered (100%)" in body
+    assert "8 of 8 skills answered" not in body  # submitted: its result instead
     assert reverse("assessments:resume", args=[assessment.pk]) in body
     assert reverse("assessments:report", args=[done.pk]) in body
     assert str(others.pk) not in body
@@ -73,7 +74,52 @@ def test_my_assessments_costs_the_same_queries_for_one_or_many(
         owner_client.get(reverse("assessments:list"))
 
 
+def test_my_assessments_gives_each_submitted_one_its_result_in_a_line(owner_client, owner):
+    worked = worked_example(owner)  # docs/scoring.md: Junior fits, Engineer close, Senior 72 %
+
+    body = owner_client.get(reverse("assessments:list")).content.decode()
+
+    card = text_of(re.search(r'<li class="card assessment-card">.*?</li>', body, re.S).group(0))
+    assert "Fits you now Junior" in card
+    assert "Next step Engineer (close, 91%)" in card
+    assert "Target coverage 72% of Senior Gap" in card
+    assert reverse("assessments:report", args=[worked.pk]) in body
+
+
+def test_results_in_the_list_cost_the_same_queries_whatever_the_number_and_versions(
+    owner_client, owner, django_assert_num_queries
+):
+    worked_example(owner)
+    # session, user, assessments; then the matrices of the versions this process has not built
+    # yet, four queries for them all (the levels were kept at submission).
+    with django_assert_num_queries(7):
+        owner_client.get(reverse("assessments:list"))
+    for skills in (10, 40):
+        done = AssessmentFactory(user=owner, version=make_ladder(skills=skills))
+        answer_all(done)
+        done.submit()
+    with django_assert_num_queries(7):
+        body = owner_client.get(reverse("assessments:list")).content.decode()
+    assert body.count("Target coverage") == 3
+    with django_assert_num_queries(3):  # every matrix built already
+        owner_client.get(reverse("assessments:list"))
+
+
 # --- Start ------------------------------------------------------------------------------
+
+
+def test_logged_in_start_an_assessment_opens_the_start_form(owner_client, ladder):
+    body = owner_client.get("/").content.decode()
+
+    assert '<a class="button" href="/assessments/new/">Start an assessment</a>' in body
+    assert f'href="/assessments/new/?track={ladder.track.slug}">Start an assessment' in body
+
+
+def test_logged_in_assess_yourself_opens_the_start_form_with_the_role_chosen(owner_client, ladder):
+    track = ladder.track.slug
+    body = owner_client.get(f"/roles/{track}/role-2/").content.decode()
+
+    assert f'href="/assessments/new/?track={track}&amp;target_role=role-2">Assess yourself' in body
 
 
 def test_the_start_form_offers_the_current_versions_roles(owner_client, ladder):

@@ -141,9 +141,9 @@ def test_home_says_what_it_does_and_leads_anonymous_visitors_to_sign_up(client, 
     assert "Start an assessment" in html
 
 
-def test_home_start_leads_a_signed_in_user_to_their_assessments(owner_client, mlops):
+def test_home_start_leads_a_signed_in_user_to_the_start_form(owner_client, mlops):
     html = owner_client.get("/").content.decode()
-    assert f'class="button" href="{reverse("assessments:list")}"' in html
+    assert f'class="button" href="{reverse("assessments:new")}"' in html
 
 
 def test_home_lists_only_tracks_with_a_published_version(client, mlops):
