@@ -1,5 +1,6 @@
-"""The geometry of the inline SVG charts: a radar (coverage or levels per spoke) and a line
-chart (coverage over time), laid out as plain numbers and point lists for the templates.
+"""The geometry of the inline SVG charts: a radar (coverage or levels per spoke), dumbbells
+(your level against the required one, skill by skill) and a line chart (coverage over time),
+laid out as plain numbers and point lists for the templates.
 
 Plain Python, free of Django: what goes in is labels and numbers, what comes out is where to
 draw them. The templates (report.html, progress.html) turn it into SVG; report.css styles it.
@@ -126,6 +127,84 @@ def radar(
         rated=polygon([rated for _, rated, _ in axes]),
         dots=tuple(point(angle, rated) for angle, (_, rated, _) in zip(angles, axes, strict=True)),
         labels=tuple(labels),
+    )
+
+
+# --- Dumbbells ---------------------------------------------------------------------------------
+
+# Dumbbell rows are drawn in percent of their width (no viewBox, so nothing scales: dots stay
+# round and labels keep their size at any width); this much is kept clear at either end so a
+# dot at 0 or at the top level is whole.
+DUMBBELL_MARGIN = 4.0
+
+
+@dataclass(frozen=True)
+class DumbbellRow:
+    label: str
+    rated: int
+    required: int
+    rated_x: str  # "52%": where the dots sit along the row
+    required_x: str
+    gap: int  # levels short of the requirement, 0 when met or above
+
+    @property
+    def start_x(self) -> str:
+        """The left end of the bar joining the two dots."""
+        return self.rated_x if self.rated <= self.required else self.required_x
+
+    @property
+    def end_x(self) -> str:
+        return self.required_x if self.rated <= self.required else self.rated_x
+
+
+@dataclass(frozen=True)
+class DumbbellGroup:
+    title: str
+    rows: tuple[DumbbellRow, ...]
+
+
+@dataclass(frozen=True)
+class Dumbbells:
+    """Your level and the required one per skill, a row each, in groups (categories)."""
+
+    ticks: tuple[tuple[str, str], ...]  # (x, label) for each level of the scale
+    groups: tuple[DumbbellGroup, ...]
+
+
+def dumbbell_x(level: float, maximum: int) -> str:
+    return f"{round(DUMBBELL_MARGIN + (100 - 2 * DUMBBELL_MARGIN) * level / maximum, 2):g}%"
+
+
+def dumbbells(
+    groups: Sequence[tuple[str, Sequence[tuple[str, int, int]]]], *, maximum: int
+) -> Dumbbells:
+    """Groups of (label, rated, required) on 0..maximum. Within a group, the biggest gaps
+    come first, then the order given; empty groups are left out."""
+    return Dumbbells(
+        ticks=tuple((dumbbell_x(level, maximum), str(level)) for level in range(maximum + 1)),
+        groups=tuple(
+            DumbbellGroup(
+                title=title,
+                rows=tuple(
+                    sorted(
+                        (
+                            DumbbellRow(
+                                label=label,
+                                rated=rated,
+                                required=required,
+                                rated_x=dumbbell_x(rated, maximum),
+                                required_x=dumbbell_x(required, maximum),
+                                gap=max(0, required - rated),
+                            )
+                            for label, rated, required in rows
+                        ),
+                        key=lambda row: -row.gap,
+                    )
+                ),
+            )
+            for title, rows in groups
+            if rows
+        ),
     )
 
 

@@ -190,3 +190,55 @@ def test_many_dates_are_thinned_out_but_the_first_and_last_are_shown():
     xs = [x for x, _ in chart.x_ticks]
     assert min(later - earlier for earlier, later in pairwise(xs)) >= 60
     assert math.isclose(xs[-1], chart.right)
+
+
+# --- Dumbbells -----------------------------------------------------------------------------------
+
+
+def test_dumbbells_place_both_levels_along_the_row_clear_of_its_ends():
+    chart = charts.dumbbells([("Tools", [("Docker", 0, 5), ("Helm", 5, 0)])], maximum=5)
+
+    docker, helm = chart.groups[0].rows
+    # 4 % kept at either end, 92 % for the scale: 0 at 4 %, 5 at 96 %.
+    assert (docker.rated_x, docker.required_x) == ("4%", "96%")
+    assert (helm.rated_x, helm.required_x) == ("96%", "4%")
+    assert chart.ticks == (
+        ("4%", "0"),
+        ("22.4%", "1"),
+        ("40.8%", "2"),
+        ("59.2%", "3"),
+        ("77.6%", "4"),
+        ("96%", "5"),
+    )
+
+
+def test_the_bar_joins_the_two_dots_whichever_is_higher():
+    chart = charts.dumbbells([("Tools", [("Short", 1, 3), ("Above", 4, 2)])], maximum=5)
+
+    short, above = chart.groups[0].rows
+    assert (short.start_x, short.end_x) == (short.rated_x, short.required_x)
+    assert (above.start_x, above.end_x) == (above.required_x, above.rated_x)
+    assert (short.gap, above.gap) == (2, 0)
+
+
+def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_after():
+    chart = charts.dumbbells(
+        [
+            ("Technical", [("A", 3, 3), ("B", 0, 2), ("C", 4, 3), ("D", 1, 3), ("E", 2, 3)]),
+            ("Empty", []),
+            ("Tools", [("F", 0, 1)]),
+        ],
+        maximum=5,
+    )
+
+    assert [group.title for group in chart.groups] == ["Technical", "Tools"]
+    assert [row.label for row in chart.groups[0].rows] == ["B", "D", "E", "A", "C"]
+    assert [row.gap for row in chart.groups[0].rows] == [2, 2, 1, 0, 0]
+
+
+@pytest.mark.parametrize("maximum", [3, 7])
+def test_every_scale_spans_the_same_width(maximum):
+    chart = charts.dumbbells([("G", [("S", 0, maximum)])], maximum=maximum)
+
+    assert len(chart.ticks) == maximum + 1
+    assert (chart.ticks[0][0], chart.ticks[-1][0]) == ("4%", "96%")
