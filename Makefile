@@ -58,6 +58,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/editor.py
 	SECRET_KEY=bench $(PY) bench/coherence.py
 	SECRET_KEY=bench $(PY) bench/cohort.py
+	SECRET_KEY=bench $(PY) bench/questionnaire.py
 
 # Two app servers on one PostgreSQL database (DATABASE_URL names a database the run creates
 # and drops), with one of them killed halfway through a second run.
