@@ -272,6 +272,22 @@ def gap_table(matrix: Matrix, role_slug: str) -> dict[str, tuple[int, ...]]:
     return found
 
 
+def to_be_ready(role_score: RoleScore, ready_threshold: Fraction) -> tuple[Gap, ...]:
+    """The gaps to close to be ready for a role: every essential one (any of them blocks),
+    then the others by priority until coverage reaches the ready threshold. Closing a gap
+    adds its priority (importance x levels missing) to what is covered, so taking the highest
+    priorities first asks for the fewest skills."""
+    chosen = list(role_score.blocking)
+    covered = role_score.covered + sum(gap.priority for gap in chosen)
+    for gap in role_score.gaps:
+        if Fraction(covered, role_score.total) >= ready_threshold:
+            break
+        if gap.importance != ESSENTIAL:
+            chosen.append(gap)
+            covered += gap.priority
+    return tuple(chosen)
+
+
 # --- The engine --------------------------------------------------------------------------------
 #
 # Everything that depends only on the matrix is worked out once per matrix: for every

@@ -145,10 +145,7 @@ def resume(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
     assessment = _get_own_assessment_or_404(request, assessment_id)
     if assessment.is_submitted:
-        if request.method == "POST":
-            return _locked(request, assessment)
-        messages.info(request, LOCKED_MESSAGE)
-        return redirect("assessments:report", assessment.pk)
+        return _submitted_already(request, assessment)
     progress = assessment.progress()
     current = progress.step(category_slug)
     if current is None:
@@ -262,10 +259,7 @@ def mark_none(
     that were listed and are still unanswered."""
     assessment = _get_own_assessment_or_404(request, assessment_id)
     if assessment.is_submitted:
-        if request.method == "POST":
-            return _locked(request, assessment)
-        messages.info(request, LOCKED_MESSAGE)
-        return redirect("assessments:report", assessment.pk)
+        return _submitted_already(request, assessment)
     category = get_object_or_404(
         Category.objects.filter(version_id=assessment.version_id), slug=category_slug
     )
@@ -390,6 +384,15 @@ def _answer_error(
         back = (reverse("assessments:resume", args=[assessment.pk]), "Back to the assessment")
     context["back_url"], context["back_text"] = back
     return render(request, "assessments/answer_error.html", context, status=status)
+
+
+def _submitted_already(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """A questionnaire page of a submitted assessment: answers are refused, pages lead to the
+    report."""
+    if request.method == "POST":
+        return _locked(request, assessment)
+    messages.info(request, LOCKED_MESSAGE)
+    return redirect("assessments:report", assessment.pk)
 
 
 def _locked(

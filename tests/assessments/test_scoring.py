@@ -18,6 +18,7 @@ from assessments.scoring import (
     gap_table,
     score,
     score_role,
+    to_be_ready,
 )
 from assessments.scoring_data import report_data
 
@@ -644,3 +645,38 @@ def test_a_level_given_as_an_int_enum_counts_as_its_number():
 
     ratings = DOCS_RATINGS | {"python": Level.ADVANCED, "ml-pipelines": Level.WORKING}
     assert score(mini_mlops(), ratings) == score(mini_mlops(), DOCS_RATINGS)
+
+
+# --- What it takes to be ready ------------------------------------------------------------------
+
+
+def test_to_be_ready_for_a_role_close_every_essential_gap():
+    result = score(mini_mlops(), DOCS_RATINGS)
+    _, engineer, senior = result.roles
+    ready = mini_mlops().ready_threshold
+
+    # Engineer: ML pipelines blocks; closed, 34/34.
+    assert [gap.skill for gap in to_be_ready(engineer, ready)] == ["ml-pipelines"]
+    # Senior: both essential gaps, 36 + 6 + 6 = 48/50 = 96 % >= 90 %: communication can wait.
+    assert [gap.skill for gap in to_be_ready(senior, ready)] == ["ml-pipelines", "monitoring"]
+
+
+def test_to_be_ready_takes_the_highest_priorities_until_coverage_reaches_the_threshold():
+    matrix = make_matrix(
+        {"a": "t", "b": "t", "c": "t", "d": "t"},
+        [("role", 1, {"a": (4, 2), "b": (2, 1), "c": (3, 2), "d": (5, 1)})],
+    )
+    # covered 2*1 + 1*0 + 2*3 + 1*1 = 9 of 8 + 2 + 6 + 5 = 21; gaps by priority:
+    # a 2*3 = 6, d 1*4 = 4, b 1*2 = 2. 9 + 6 = 15 (71 %), + 4 = 19 (90.5 %): ready.
+    role = score(matrix, {"a": 1, "b": 0, "c": 3, "d": 1}).roles[0]
+    assert [gap.skill for gap in to_be_ready(role, Fraction(9, 10))] == ["a", "d"]
+    # With the threshold exactly at 19/21, the same two; one point higher, all three.
+    assert [gap.skill for gap in to_be_ready(role, Fraction(19, 21))] == ["a", "d"]
+    assert [gap.skill for gap in to_be_ready(role, Fraction(20, 21))] == ["a", "d", "b"]
+
+
+def test_nothing_to_close_for_a_ready_role_or_one_without_requirements():
+    result = score(mini_mlops(), DOCS_RATINGS)
+    assert to_be_ready(result.roles[0], Fraction(9, 10)) == ()
+    empty = score(make_matrix({"a": "t"}, [("role", 1, {})]), {}).roles[0]
+    assert to_be_ready(empty, Fraction(9, 10)) == ()

@@ -153,3 +153,14 @@ def leave_a_message(page, assessment) -> None:
         max_redirects=0,
     )
     assert response.status == 303, response.status
+
+
+def log_in_with_the_form(page, user, password: str) -> None:
+    """Log in through the login page, as a person does, and wait until it is done."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")

@@ -10,7 +10,12 @@ import pytest
 
 from assessments.models import Assessment, Rating
 from tests.assessments.worked_example import WORKED_RATINGS, worked_example
-from tests.browser.conftest import axe_violations, leave_a_message, page_has_no_horizontal_scroll
+from tests.browser.conftest import (
+    axe_violations,
+    leave_a_message,
+    log_in_with_the_form,
+    page_has_no_horizontal_scroll,
+)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,14 +27,6 @@ def expect(actual):
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(actual)
-
-
-def _log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
 
 
 def _another(first: Assessment, ratings: dict[str, int], *, submit: bool) -> Assessment:
@@ -55,7 +52,7 @@ def test_the_progress_page_fits_and_passes_an_accessibility_scan(page, width):
     first = worked_example(user)
     _another(first, {**WORKED_RATINGS, "ml-pipelines": 4, "docker": 1}, submit=True)
     draft = _another(first, {}, submit=False)
-    _log_in(page, user)
+    log_in_with_the_form(page, user, PASSWORD)
 
     leave_a_message(page, draft)
     page.goto("/assessments/progress/mini/")

@@ -96,6 +96,17 @@ def _radio(page, skill: Skill, level: int, level_name: str):
     return _skill_group(page, skill).get_by_role("radio", name=name)
 
 
+def _open_a_step(page, live_server, **ladder) -> tuple[Assessment, list[Skill]]:
+    """A new user's new assessment on a ladder of the given size, open at its first step:
+    the assessment and the skills of that step."""
+    version = make_ladder(**ladder)
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    _log_in(page, live_server, user)
+    page.goto(f"/assessments/{assessment.pk}/")
+    return assessment, _skills_by_step(version)[0][1]
+
+
 def _stored_levels(assessment: Assessment) -> dict[str, int]:
     return dict(Rating.objects.filter(assessment=assessment).values_list("skill__slug", "level"))
 
@@ -350,12 +361,8 @@ def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_serve
 
 
 def test_the_last_answer_clicked_is_the_one_stored(page, live_server):
-    version = make_ladder(skills=4, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    skill = _skills_by_step(version)[0][1][0]
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
 
     # Hold the first answer's request until the second one is stored, then send it: the older
     # answer reaches the server last and must not overwrite the newer one. (The page has given
@@ -389,12 +396,8 @@ def test_the_last_answer_clicked_is_the_one_stored(page, live_server):
 
 
 def test_a_failed_save_shows_an_error_and_can_be_retried(page, live_server):
-    version = make_ladder(skills=4, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    skill = _skills_by_step(version)[0][1][0]
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
     status = page.locator(f"#save-{skill.slug}")
     rating_url = f"**/ratings/{skill.slug}/"
 
@@ -479,12 +482,8 @@ def _on_screen(locator) -> bool:
 
 def test_every_statement_is_one_disclosure_away_without_javascript(no_js_page, live_server):
     page = no_js_page
-    version = make_ladder(skills=4, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    skill = _skills_by_step(version)[0][1][0]
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
     group = _skill_group(page, skill)
     statement = group.get_by_text(skill.statement(3))
 
@@ -504,12 +503,8 @@ def test_every_statement_is_one_disclosure_away_without_javascript(no_js_page, l
 
 
 def test_the_disclosures_work_with_the_keyboard(page, live_server):
-    version = make_ladder(skills=4, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    skill = _skills_by_step(version)[0][1][0]
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
     group = _skill_group(page, skill)
 
     # Arrow keys move between the levels (one radio group), saving each choice.
@@ -537,12 +532,8 @@ def test_the_disclosures_work_with_the_keyboard(page, live_server):
 
 
 def test_progress_stays_in_view_while_the_skills_scroll(page, live_server):
-    version = make_ladder(skills=24, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    last = _skills_by_step(version)[0][1][-1]
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    _, skills = _open_a_step(page, live_server, skills=24, categories=2)
+    last = skills[-1]
 
     _answer(page, last, 2, "Working")  # the last skill of the step, far down the page
 
@@ -559,12 +550,8 @@ def test_progress_stays_in_view_while_the_skills_scroll(page, live_server):
 
 def test_the_rest_of_a_step_is_answered_none_without_javascript(no_js_page, live_server):
     page = no_js_page
-    version = make_ladder(skills=8, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    (step_name, skills), *_ = _skills_by_step(version)
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    assessment, skills = _open_a_step(page, live_server, skills=8, categories=2)
+    step_name = assessment.version.categories.get(slug="cat-0").name
 
     # Chosen but not saved yet (no JavaScript): the button saves the page before asking.
     _choose(page, skills[0], 4, "Advanced")
@@ -584,12 +571,8 @@ def test_the_rest_of_a_step_is_answered_none_without_javascript(no_js_page, live
 
 
 def test_the_rest_of_a_step_is_answered_none_in_place_with_htmx(page, live_server):
-    version = make_ladder(skills=8, categories=2)
-    user = UserFactory()
-    assessment = AssessmentFactory(user=user, version=version)
-    (step_name, skills), *_ = _skills_by_step(version)
-    _log_in(page, live_server, user)
-    page.goto(f"/assessments/{assessment.pk}/")
+    assessment, skills = _open_a_step(page, live_server, skills=8, categories=2)
+    step_name = assessment.version.categories.get(slug="cat-0").name
 
     _answer(page, skills[0], 3, "Practitioner")
     # The count follows the autosaves.

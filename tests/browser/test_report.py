@@ -8,7 +8,11 @@ import re
 import pytest
 
 from tests.assessments.worked_example import worked_example
-from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
+from tests.browser.conftest import (
+    axe_violations,
+    log_in_with_the_form,
+    page_has_no_horizontal_scroll,
+)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,19 +25,11 @@ def expect(actual):
     return playwright_expect(actual)
 
 
-def _log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=re.compile("^Log out"))).to_be_visible()
-
-
 @pytest.fixture
 def reported(page):
     user = UserFactory()
     assessment = worked_example(user)
-    _log_in(page, user)
+    log_in_with_the_form(page, user, PASSWORD)
     page.goto(f"/assessments/{assessment.pk}/report/")
     return assessment
 
@@ -55,7 +51,7 @@ def test_the_report_shows_its_charts_and_ranked_gaps(page, reported, artifacts):
 def test_the_report_reads_the_same_without_javascript(no_js_page, live_server):
     user = UserFactory()
     assessment = worked_example(user)
-    _log_in(no_js_page, user)
+    log_in_with_the_form(no_js_page, user, PASSWORD)
 
     no_js_page.goto(f"/assessments/{assessment.pk}/report/")
 
@@ -100,7 +96,7 @@ def test_the_report_and_progress_pages_pass_an_accessibility_scan(page, reported
 def test_the_report_fits_a_phone(phone_page):
     user = UserFactory()
     assessment = worked_example(user)
-    _log_in(phone_page, user)
+    log_in_with_the_form(phone_page, user, PASSWORD)
 
     phone_page.goto(f"/assessments/{assessment.pk}/report/")
 
