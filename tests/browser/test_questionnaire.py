@@ -142,7 +142,7 @@ def test_a_job_seeker_signs_up_answers_every_step_and_gets_a_summary(page):
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     page.goto(re.search(r"http://\S+/accounts/confirm/\S+/", mail.outbox[-1].body).group(0))
