@@ -49,11 +49,16 @@ class Ladder:
         return minutes if minutes <= 10 else 5 * round(minutes / 5)
 
     @property
-    def label(self) -> str:
-        """'MLOps Engineering (75 skills, about 15 minutes)'."""
+    def length(self) -> str:
+        """'75 skills, about 15 minutes'."""
         skills = f"{self.skill_count} skill{'s' if self.skill_count != 1 else ''}"
         minutes = f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
-        return f"{self.track.name} ({skills}, about {minutes})"
+        return f"{skills}, about {minutes}"
+
+    @property
+    def label(self) -> str:
+        """'MLOps Engineering (75 skills, about 15 minutes)'."""
+        return f"{self.track.name} ({self.length})"
 
     @property
     def rungs(self) -> list[tuple[Role, int]]:

@@ -178,6 +178,7 @@ def test_choosing_a_track_with_htmx_returns_only_its_role_field(owner_client, la
     body = response.content.decode()
     assert response.status_code == 200
     assert body.strip().startswith('<div class="field" id="target-role-field">')
+    assert f"<strong>{other.track.name}</strong>: 8 skills, about 2 minutes." in body
     assert "<optgroup" not in body
     assert "HX-Request" in response["Vary"]
 
