@@ -227,8 +227,8 @@ class Question:
 
 def _question(assessment: Assessment, skill: Skill, form: RatingForm) -> Question:
     version = assessment.version
-    level = form["level"].value()  # as posted, or else as stored
-    chosen = "" if level is None else str(level)
+    value = form["level"].value()  # as posted, or else as stored
+    chosen = "" if value is None else str(value)
     return Question(
         slug=skill.slug,
         name=skill.name,
