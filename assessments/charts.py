@@ -22,6 +22,9 @@ class RadarLabel:
     anchor: str  # text-anchor
     rotate: float  # degrees, about (x, y)
     text: str
+    # The text as drawn: a line each, with its baseline. Few spokes: up to two lines, so
+    # that the labels stay short beside the chart and can be drawn large.
+    lines: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,12 @@ class Radar:
 
 RADAR_RADIUS = 150
 LABEL_CHARS = 22
+# Labels of a radar with few spokes: lines of this many characters at most, two lines at most,
+# drawn at LABEL_SIZE units (report.css), LABEL_LINE apart. A chart 650 units wide on a
+# 343 px phone screen still draws them at 12 px.
+LINE_CHARS = 13
+LABEL_SIZE = 24
+LABEL_LINE = 26
 
 
 def radar(
@@ -71,8 +80,9 @@ def radar(
         return None
     # Many spokes: labels run along them, or neighbours would overlap.
     radial = count > 8
-    # Room for the labels: all round when they run along the spokes, else mostly at the sides.
-    margin_x, margin_y = (175, 175) if radial else (170, 30)
+    # Room for the labels: all round when they run along the spokes, else beside the chart
+    # (two lines of LINE_CHARS) and two lines above and below it.
+    margin_x, margin_y = (175, 175) if radial else (175, 2 * LABEL_LINE + 16)
     center_x, center_y = RADAR_RADIUS + margin_x, RADAR_RADIUS + margin_y
     angles = [2 * math.pi * i / count for i in range(count)]
 
@@ -101,13 +111,31 @@ def radar(
                     anchor="start" if right else "end",
                     rotate=round(degrees if right else degrees + 180, 1),
                     text=short,
+                    lines=((short, y),),
                 )
             )
         else:
             anchor = "start" if sine > 0.1 else "end" if sine < -0.1 else "middle"
-            # Top and bottom labels sit clear of the spoke's end.
-            y += -6 if cosine > 0.9 else 10 if cosine < -0.9 else 0
-            labels.append(RadarLabel(x=x, y=round(y, 1), anchor=anchor, rotate=0, text=short))
+            lines = _label_lines(text)
+            # Top and bottom labels sit clear of the spoke's end, the others centred on it.
+            if cosine > 0.9:
+                first = y - 6 - LABEL_LINE * (len(lines) - 1)
+            elif cosine < -0.9:
+                first = y + LABEL_SIZE
+            else:
+                first = y + LABEL_SIZE / 3 - LABEL_LINE * (len(lines) - 1) / 2
+            labels.append(
+                RadarLabel(
+                    x=x,
+                    y=round(y, 1),
+                    anchor=anchor,
+                    rotate=0,
+                    text=" ".join(lines),
+                    lines=tuple(
+                        (line, round(first + LABEL_LINE * i, 1)) for i, line in enumerate(lines)
+                    ),
+                )
+            )
     return Radar(
         id=chart_id,
         title=title,
@@ -128,6 +156,23 @@ def radar(
         dots=tuple(point(angle, rated) for angle, (_, rated, _) in zip(angles, axes, strict=True)),
         labels=tuple(labels),
     )
+
+
+def _label_lines(text: str) -> list[str]:
+    """The words of a label in lines of LINE_CHARS at most, two lines at most: a word too long
+    for a line is cut, and what does not fit ends in an ellipsis."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2 or any(len(line) > LINE_CHARS for line in lines):
+        lines = lines[:2]
+        lines = [line[: LINE_CHARS - 1] + "…" if len(line) > LINE_CHARS else line for line in lines]
+        if len(text.split()) > len(" ".join(lines).split()) and not lines[-1].endswith("…"):
+            lines[-1] = lines[-1][: LINE_CHARS - 1].rstrip() + "…"
+    return lines
 
 
 # --- Dumbbells ---------------------------------------------------------------------------------
