@@ -250,10 +250,10 @@ def test_the_radar_puts_each_value_on_its_spoke():
         maximum=1.0,
         rings=[(1.0, "100%")],
     )
-    # Radius 150 around (320, 180): A up, B right, C down, D left, clockwise.
-    assert (chart.center_x, chart.center_y) == (320, 180)
-    assert chart.rated == "320.0,30.0 395.0,180.0 320.0,180.0 170.0,180.0"
-    assert chart.required == "320.0,30.0 470.0,180.0 320.0,330.0 170.0,180.0"
+    # Radius 150 around (325, 218): A up, B right, C down, D left, clockwise.
+    assert (chart.center_x, chart.center_y) == (325, 218)
+    assert chart.rated == "325.0,68.0 400.0,218.0 325.0,218.0 175.0,218.0"
+    assert chart.required == "325.0,68.0 475.0,218.0 325.0,368.0 175.0,218.0"
     assert [label.anchor for label in chart.labels] == ["middle", "start", "middle", "end"]
 
 
