@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessments import scoring
-from assessments.charts import Radar, radar
+from assessments.charts import Dumbbells, Radar, dumbbells, radar
 from assessments.scored import Scored, level_label, percent, threshold_percent
 from assessments.scoring import CLOSE, ESSENTIAL, Matrix, MatrixRequirement, RoleScore, Score
 from roles.limits import IMPORTANCE_NAMES
@@ -418,4 +418,118 @@ def compare_versions(scored: Scored, current: MatrixVersion, matrix: Matrix) -> 
         rows=tuple(rows),
         added=tuple(s.name for s in matrix.skills if s.slug not in pinned_skills),
         removed=tuple(s.name for s in scored.matrix.skills if s.slug not in current_skills),
+    )
+
+
+# --- The next step -----------------------------------------------------------------------------
+
+# Skills of a next step listed before the rest are folded away.
+NEXT_SHOWN = 6
+# Skills a next step's sentence names before counting the rest.
+SENTENCE_NAMES = 3
+
+
+@dataclass(frozen=True)
+class StepSkill:
+    """One skill to raise for a next role, with what the required level looks like."""
+
+    skill: str
+    category: str
+    rated: str  # "2 · Working"
+    required: str  # "3 · Practitioner"
+    required_name: str  # "Practitioner"
+    essential: bool
+    statement: str  # what a person at the required level does
+    evidence: str  # the person's own evidence for the skill, as they gave it
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What it takes to be ready for one next role: every essential gap, then the others by
+    priority until coverage reaches the ready threshold (scoring.to_be_ready)."""
+
+    title: str
+    percent: int
+    verdict: str
+    skills: tuple[StepSkill, ...]
+
+    @property
+    def shown(self) -> tuple[StepSkill, ...]:
+        return self.skills[:NEXT_SHOWN]
+
+    @property
+    def folded(self) -> tuple[StepSkill, ...]:
+        return self.skills[NEXT_SHOWN:]
+
+    @property
+    def raises(self) -> str:
+        """'Model deployment to Practitioner and Python to Working'."""
+        named = [f"{item.skill} to {item.required_name}" for item in self.skills]
+        if len(named) > SENTENCE_NAMES:
+            rest = len(named) - SENTENCE_NAMES
+            named = [*named[:SENTENCE_NAMES], f"{rest} more skill{'s' if rest != 1 else ''}"]
+        if len(named) == 1:
+            return named[0]
+        return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def next_steps(
+    scored: Scored, statements: dict[str, dict[str, str]], evidence: dict[str, str]
+) -> tuple[NextStep, ...]:
+    """For each next role, the skills to raise to be ready for it, essential ones first."""
+    matrix = scored.matrix
+    return tuple(
+        NextStep(
+            title=role_score.role.title,
+            percent=percent(role_score.coverage),
+            verdict=role_score.verdict,
+            skills=tuple(
+                StepSkill(
+                    skill=scored.skills[gap.skill].name,
+                    category=scored.category_names[gap.category],
+                    rated=level_label(matrix, gap.rated),
+                    required=level_label(matrix, gap.required),
+                    required_name=matrix.scale[gap.required],
+                    essential=gap.importance == ESSENTIAL,
+                    statement=statements.get(gap.skill, {}).get(str(gap.required), ""),
+                    evidence=evidence.get(gap.skill, ""),
+                )
+                for gap in scoring.to_be_ready(role_score, matrix.ready_threshold)
+            ),
+        )
+        for role_score in scored.score.next_roles
+    )
+
+
+def next_step_sentence(score: Score, steps: Sequence[NextStep]) -> str:
+    """The next step in one sentence: 'Raise Model deployment to Practitioner and Python to
+    Working to be ready for Junior MLOps Engineer.'"""
+    if not steps:
+        fit = score.current_fit
+        if fit is None:
+            return "This ladder has no roles yet."
+        return f"You are ready for {fit.role.title}, the top rung of this ladder."
+    if len(steps) == 1:
+        return f"Raise {steps[0].raises} to be ready for {steps[0].title}."
+    options = " or ".join(f"raise {step.raises} to be ready for {step.title}" for step in steps)
+    return f"The ladder forks: {options}."
+
+
+# --- Dumbbells ---------------------------------------------------------------------------------
+
+
+def role_dumbbells(scored: Scored, role_score: RoleScore) -> Dumbbells:
+    """Your level and the required one for every skill a role requires, by category, the
+    biggest gaps first in each."""
+    by_category: dict[str, list[tuple[str, int, int]]] = {
+        category.slug: [] for category in scored.matrix.categories
+    }
+    for requirement in scored.requirements(role_score):
+        skill = scored.skills[requirement.skill]
+        by_category[skill.category].append(
+            (skill.name, scored.levels.get(requirement.skill, 0), requirement.level)
+        )
+    return dumbbells(
+        [(scored.category_names[slug], rows) for slug, rows in by_category.items()],
+        maximum=scored.matrix.top_level,
     )
