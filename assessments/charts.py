@@ -201,11 +201,25 @@ class DumbbellRow:
     def end_x(self) -> str:
         return self.required_x if self.rated <= self.required else self.rated_x
 
+    @property
+    def numbers(self) -> str:
+        """The figures beside the row: 'you 2, needs 4'."""
+        return f"you {self.rated}, needs {self.required}"
+
 
 @dataclass(frozen=True)
 class DumbbellGroup:
     title: str
     rows: tuple[DumbbellRow, ...]
+
+    @property
+    def short(self) -> tuple[DumbbellRow, ...]:
+        """The rows below their requirement (they come first)."""
+        return tuple(row for row in self.rows if row.gap)
+
+    @property
+    def met(self) -> tuple[DumbbellRow, ...]:
+        return tuple(row for row in self.rows if not row.gap)
 
 
 @dataclass(frozen=True)

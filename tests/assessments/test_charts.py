@@ -253,6 +253,9 @@ def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_a
     assert [group.title for group in chart.groups] == ["Technical", "Tools"]
     assert [row.label for row in chart.groups[0].rows] == ["B", "D", "E", "A", "C"]
     assert [row.gap for row in chart.groups[0].rows] == [2, 2, 1, 0, 0]
+    assert [row.label for row in chart.groups[0].short] == ["B", "D", "E"]
+    assert [row.label for row in chart.groups[0].met] == ["A", "C"]
+    assert chart.groups[0].rows[0].numbers == "you 0, needs 2"
 
 
 @pytest.mark.parametrize("maximum", [3, 7])
