@@ -1,6 +1,7 @@
 """The report's exports: report.json (the assessment, its ratings, the engine's own
 serialisation, and the mentors' reviews the viewer may read) and report.csv (one row per role
-and skill it requires, with the chosen review's level and comment)."""
+and skill it requires, with the person's evidence for the skill and the chosen review's level
+and comment)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ CSV_COLUMNS = (
     "role_verdict",
     "mentor_level",
     "mentor_comment",
+    "evidence",
 )
 
 
@@ -101,10 +103,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 def csv_rows(scored: Scored, review: LoadedReview | None) -> Iterator[list[Any]]:
     """report.csv: one row per role and skill it requires, ladder order then skill order, with
-    the review's level and comment for the skill (empty without one)."""
+    the review's level and comment for the skill (empty without one) and the person's own
+    evidence for it."""
     yield list(CSV_COLUMNS)
     levels = review.levels if review else {}
     comments = review.comments if review else {}
+    evidence = {slug: note for slug, _, note in scored.ratings}
     for role_score in scored.score.roles:
         coverage = scoring_data.rounded(role_score.coverage_float)
         gaps = {gap.skill: gap for gap in role_score.gaps}
@@ -127,6 +131,7 @@ def csv_rows(scored: Scored, review: LoadedReview | None) -> Iterator[list[Any]]
                 role_score.verdict,
                 levels.get(skill.slug, ""),
                 _cell(comments.get(skill.slug, "")),
+                _cell(evidence.get(skill.slug, "")),
             ]
 
 

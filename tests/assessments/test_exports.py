@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Rating
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import publish_version_2, worked_example
 from tests.factories import AssessmentFactory, make_ladder
@@ -167,6 +167,7 @@ def test_the_csv_has_a_row_per_role_and_required_skill(owner_client, worked):
         "role_verdict",
         "mentor_level",
         "mentor_comment",
+        "evidence",
     ]
     # Junior requires 4 skills, Engineer 5, Senior 5.
     assert len(rows) == 14
@@ -193,6 +194,7 @@ def test_the_csv_has_a_row_per_role_and_required_skill(owner_client, worked):
         "role_verdict": "gap",
         "mentor_level": "",
         "mentor_comment": "",
+        "evidence": "",
     }
     engineer_python = next(r for r in rows if r["role"] == "engineer" and r["skill"] == "python")
     # Above the requirement: the rating as given, no gap.
@@ -211,6 +213,28 @@ def test_the_csv_keeps_a_name_from_running_as_a_spreadsheet_formula(owner_client
     rows = csv_rows(owner_client.get(csv_url(assessment)))
 
     assert rows[0]["skill_name"] == "'=HYPERLINK(1)"
+
+
+def test_the_csv_has_the_evidence_beside_each_skill_kept_from_running_as_a_formula(
+    owner_client, worked
+):
+    notes = {
+        "python": 'Shipped the scoring service,\nwith "tests".',
+        "docker": '=HYPERLINK("https://example.com")',
+        "monitoring": "-1 alert a week",
+    }
+    for slug, note in notes.items():
+        Rating.objects.filter(assessment=worked, skill__slug=slug).update(evidence=note)
+
+    rows = csv_rows(owner_client.get(csv_url(worked)))
+
+    evidence = {(row["role"], row["skill"]): row["evidence"] for row in rows}
+    # On every role's row of the skill, line breaks and quotes as typed.
+    assert evidence[("junior", "python")] == notes["python"]
+    assert evidence[("senior", "python")] == notes["python"]
+    assert evidence[("engineer", "docker")] == "'" + notes["docker"]
+    assert evidence[("senior", "monitoring")] == "'-1 alert a week"
+    assert evidence[("senior", "ml-pipelines")] == ""
 
 
 # --- File names ------------------------------------------------------------------------------
