@@ -57,11 +57,11 @@ class Radar:
 RADAR_RADIUS = 150
 LABEL_CHARS = 22
 # Labels of a radar with few spokes: lines of this many characters at most, two lines at most,
-# drawn at LABEL_SIZE units (report.css), LABEL_LINE apart. A chart 650 units wide on a
-# 343 px phone screen still draws them at 12 px.
+# drawn at LABEL_SIZE units (report.css), LABEL_LINE apart. The chart is then 670 units wide:
+# on a 320 px screen (288 px for the chart) they are still 11 px, on a 375 px one 13 px.
 LINE_CHARS = 13
-LABEL_SIZE = 24
-LABEL_LINE = 26
+LABEL_SIZE = 26
+LABEL_LINE = 28
 
 
 def radar(
@@ -82,7 +82,7 @@ def radar(
     radial = count > 8
     # Room for the labels: all round when they run along the spokes, else beside the chart
     # (two lines of LINE_CHARS) and two lines above and below it.
-    margin_x, margin_y = (175, 175) if radial else (175, 2 * LABEL_LINE + 16)
+    margin_x, margin_y = (175, 175) if radial else (185, 2 * LABEL_LINE + 16)
     center_x, center_y = RADAR_RADIUS + margin_x, RADAR_RADIUS + margin_y
     angles = [2 * math.pi * i / count for i in range(count)]
 

@@ -32,19 +32,19 @@ def test_a_radar_needs_three_spokes(count):
 def test_three_spokes_start_at_the_top_and_turn_clockwise():
     chart = radar([("A", 1, 1), ("B", 1, 1), ("C", 1, 1)])
 
-    # Radius 150 around (325, 218): room for two lines of label (26 apart) above and below,
-    # 175 beside; spokes 120 degrees apart.
-    assert (chart.center_x, chart.center_y) == (325, 218)
-    assert (chart.width, chart.height) == (650, 436)
-    assert chart.spokes == ((325.0, 68.0), (454.9, 293.0), (195.1, 293.0))
+    # Radius 150 around (335, 222): room for two lines of label (28 apart) above and below,
+    # 185 beside; spokes 120 degrees apart.
+    assert (chart.center_x, chart.center_y) == (335, 222)
+    assert (chart.width, chart.height) == (670, 444)
+    assert chart.spokes == ((335.0, 72.0), (464.9, 297.0), (205.1, 297.0))
     assert points(chart.required) == list(chart.spokes)
 
 
 def test_values_land_on_their_spoke_in_proportion_to_the_maximum():
     chart = radar([("A", 4, 4), ("B", 2, 4), ("C", 0, 4), ("D", 1, 2)], maximum=4, rings=[(4, "4")])
 
-    assert points(chart.rated) == [(325.0, 68.0), (400.0, 218.0), (325.0, 218.0), (287.5, 218.0)]
-    assert points(chart.required) == [(325.0, 68.0), (475.0, 218.0), (325.0, 368.0), (250.0, 218.0)]
+    assert points(chart.rated) == [(335.0, 72.0), (410.0, 222.0), (335.0, 222.0), (297.5, 222.0)]
+    assert points(chart.required) == [(335.0, 72.0), (485.0, 222.0), (335.0, 372.0), (260.0, 222.0)]
     # A value of 0 sits at the centre; every rated value has its dot.
     assert chart.dots == tuple(points(chart.rated))
 
@@ -55,10 +55,10 @@ def test_rings_are_regular_and_labelled_between_the_first_two_spokes():
     )
 
     half, full = chart.rings
-    assert points(half.points) == [(325.0, 143.0), (400.0, 218.0), (325.0, 293.0), (250.0, 218.0)]
+    assert points(half.points) == [(335.0, 147.0), (410.0, 222.0), (335.0, 297.0), (260.0, 222.0)]
     assert points(full.points) == list(chart.spokes)
     # Half-way between spoke A (up) and spoke B (right), 75 from the centre, nudged off the line.
-    assert (half.label, half.label_x, half.label_y) == ("50%", 381.0, 162.0)
+    assert (half.label, half.label_x, half.label_y) == ("50%", 391.0, 166.0)
     assert full.label_x > half.label_x and full.label_y < half.label_y
 
 
@@ -69,11 +69,11 @@ def test_few_spokes_are_labelled_level_beside_their_ends():
     assert [label.anchor for label in labels] == ["middle", "start", "middle", "end"]
     assert all(label.rotate == 0 for label in labels)
     # 10 beyond the spoke's end; the top label's baseline above it, the bottom one's a line
-    # (24) below it, the side ones a third of a line down, centred on it.
-    assert (labels[0].x, labels[0].y, labels[0].lines) == (325.0, 58.0, (("Up", 52.0),))
-    assert (labels[1].x, labels[1].y, labels[1].lines) == (485.0, 218.0, (("Right", 226.0),))
-    assert (labels[2].x, labels[2].y, labels[2].lines) == (325.0, 378.0, (("Down", 402.0),))
-    assert (labels[3].x, labels[3].y, labels[3].lines) == (165.0, 218.0, (("Left", 226.0),))
+    # (26) below it, the side ones a third of a line down, centred on it.
+    assert (labels[0].x, labels[0].y, labels[0].lines) == (335.0, 62.0, (("Up", 56.0),))
+    assert (labels[1].x, labels[1].y, labels[1].lines) == (495.0, 222.0, (("Right", 230.7),))
+    assert (labels[2].x, labels[2].y, labels[2].lines) == (335.0, 382.0, (("Down", 408.0),))
+    assert (labels[3].x, labels[3].y, labels[3].lines) == (175.0, 222.0, (("Left", 230.7),))
 
 
 def test_few_spokes_wrap_their_labels_onto_two_lines_growing_away_from_the_chart():
@@ -81,10 +81,11 @@ def test_few_spokes_wrap_their_labels_onto_two_lines_growing_away_from_the_chart
 
     top, right, _ = chart.labels
     # Above the chart, the first line goes up a line; beside it, the two centre on the spoke.
-    assert top.lines == (("Technical", 26.0), ("skills", 52.0))
+    assert top.lines == (("Technical", 28.0), ("skills", 56.0))
     assert [line for line, _ in right.lines] == ["Operational", "skills"]
     assert right.lines[1][1] - right.lines[0][1] == charts.LABEL_LINE
-    assert (right.lines[0][1] + right.lines[1][1]) / 2 == right.y + charts.LABEL_SIZE / 3
+    middle = (right.lines[0][1] + right.lines[1][1]) / 2
+    assert middle == pytest.approx(right.y + charts.LABEL_SIZE / 3, abs=0.1)
 
 
 def test_many_spokes_are_labelled_along_them_reading_outwards():
