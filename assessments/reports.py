@@ -1,6 +1,7 @@
-"""The report page's view model: the summary sentence, the ladder with every rung's coverage
-and verdict, the target and next roles in detail (per category and per skill, charted and
-tabled, with ranked gaps), strengths, and the same answers scored on a newer version.
+"""The report page's view model: the next step (what it takes to be ready for each next role),
+the summary sentence, the ladder with every rung's coverage and verdict, the target and next
+roles in detail (per category and per skill, charted and tabled, with ranked gaps and the
+person's evidence), strengths, and the same answers scored on a newer version.
 
 Every figure comes from `assessments.scoring` through `assessments.scored`; this module only
 selects, orders and words it. The charts' geometry is `assessments.charts`; report.json and
@@ -15,16 +16,10 @@ from datetime import datetime
 from assessments import scoring
 from assessments.charts import Dumbbells, Radar, dumbbells, radar
 from assessments.scored import Scored, level_label, percent, threshold_percent
-from assessments.scoring import CLOSE, ESSENTIAL, Matrix, MatrixRequirement, RoleScore, Score
+from assessments.scoring import CLOSE, ESSENTIAL, Matrix, RoleScore, Score
 from roles.limits import IMPORTANCE_NAMES
 from roles.models import MatrixVersion
 
-# Above this many required skills, the per-skill radar keeps to the essential and important
-# ones, and above RADAR_MOST_AXES of those to the essential ones: more spokes than that cannot
-# be told apart. The table beside it lists them all.
-RADAR_MAX_AXES = 24
-RADAR_MOST_AXES = 48
-RADAR_SUBSETS = {1: "", 2: "essential and important", 3: "essential"}
 # Gaps listed before the rest are folded away.
 TOP_GAPS = 10
 
@@ -62,6 +57,7 @@ class GapRow:
     priority: int
     statement: str  # what a person at the required level does
     blocking: bool
+    evidence: str  # the person's own evidence for the skill
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ class SkillRow:
     required: str
     rated: str
     gap: int
-    in_radar: bool
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -94,15 +90,15 @@ class StrengthRow:
 
 @dataclass(frozen=True)
 class RoleDetail:
-    """One role's coverage per category and per skill, charted and tabled, and its gaps."""
+    """One role's coverage per category (a radar) and per skill (dumbbells), each with the same
+    figures in a table, and its gaps."""
 
     score: RoleScore
     percent: int
     categories: tuple[CategoryRow, ...]
     category_radar: Radar | None
     skills: tuple[SkillRow, ...]
-    skill_radar: Radar | None
-    radar_subset: str  # which skills the skill radar keeps ("" for all), e.g. "essential"
+    dumbbells: Dumbbells
     gaps: tuple[GapRow, ...]
 
     @property
@@ -148,6 +144,8 @@ class VersionComparison:
 class Report:
     scored: Scored
     summary: str
+    next_sentence: str
+    next_steps: tuple[NextStep, ...]
     target: RoleDetail
     next_details: tuple[RoleDetail, ...]  # next roles other than the target
     ladder: tuple[Rung, ...]
@@ -173,6 +171,11 @@ class Report:
         return len(self.scored.matrix.skills)
 
     @property
+    def scale_words(self) -> str:
+        """'0 None, 1 Awareness, 2 Working...': what the levels of the charts mean."""
+        return ", ".join(f"{level} {name}" for level, name in enumerate(self.scored.matrix.scale))
+
+    @property
     def ready_mark(self) -> float:
         """The ready threshold on a 0..100 bar."""
         return float(self.scored.matrix.ready_threshold * 100)
@@ -191,6 +194,8 @@ def build_report(
     `newer` the track's current version and its matrix, when newer than the pinned one."""
     score = scored.score
     target = score.role(scored.assessment.target_role.slug)
+    evidence = {slug: note for slug, _, note in scored.ratings if note}
+    steps = next_steps(scored, statements, evidence)
     next_slugs = {role_score.slug for role_score in score.next_roles}
     fit_slug = score.current_fit.slug if score.current_fit else None
     rungs: dict[int, list[LadderRole]] = {}
@@ -210,9 +215,11 @@ def build_report(
     return Report(
         scored=scored,
         summary=summary_sentence(score),
-        target=role_detail(scored, target, statements),
+        next_sentence=next_step_sentence(score, steps),
+        next_steps=steps,
+        target=role_detail(scored, target, statements, evidence),
         next_details=tuple(
-            role_detail(scored, role_score, statements)
+            role_detail(scored, role_score, statements, evidence)
             for role_score in score.next_roles
             if role_score.slug != target.slug
         ),
@@ -293,7 +300,10 @@ def gap_phrase(role_score: RoleScore) -> str:
 
 
 def role_detail(
-    scored: Scored, role_score: RoleScore, statements: dict[str, dict[str, str]]
+    scored: Scored,
+    role_score: RoleScore,
+    statements: dict[str, dict[str, str]],
+    evidence: dict[str, str],
 ) -> RoleDetail:
     matrix = scored.matrix
     slug = role_score.slug
@@ -306,10 +316,7 @@ def role_detail(
         )
         for category in role_score.categories
     )
-    requirements = scored.requirements(role_score)
     gaps = {gap.skill: gap for gap in role_score.gaps}
-    least = _radar_importance(requirements)
-    in_radar = [r.importance >= least for r in requirements]
     skills = tuple(
         SkillRow(
             name=scored.skills[r.skill].name,
@@ -319,9 +326,9 @@ def role_detail(
             required=level_label(matrix, r.level),
             rated=level_label(matrix, scored.levels.get(r.skill, 0)),
             gap=gaps[r.skill].gap if r.skill in gaps else 0,
-            in_radar=charted,
+            evidence=evidence.get(r.skill, ""),
         )
-        for r, charted in zip(requirements, in_radar, strict=True)
+        for r in scored.requirements(role_score)
     )
     title = role_score.role.title
     category_radar = radar(
@@ -335,30 +342,13 @@ def role_detail(
         maximum=1.0,
         rings=[(0.25, "25%"), (0.5, "50%"), (0.75, "75%"), (1.0, "100%")],
     )
-    charted = [
-        (r, row) for r, row, keep in zip(requirements, skills, in_radar, strict=True) if keep
-    ]
-    met = sum(1 for _, row in charted if not row.gap)
-    skill_radar = radar(
-        f"radar-{slug}-skills",
-        f"{title}: your level against the required level, per skill",
-        f"Each spoke is a skill {title} requires"
-        + (f" ({RADAR_SUBSETS[least]} ones)" if least > 1 else "")
-        + f", from 0 at the centre to {matrix.top_level} at the edge; the dashed outline is "
-        f"the required level, the filled shape yours. You meet {met} of {len(charted)}; "
-        "the table lists every level.",
-        [(row.name, scored.levels.get(r.skill, 0), r.level) for r, row in charted],
-        maximum=matrix.top_level,
-        rings=[(level, str(level)) for level in range(1, matrix.top_level + 1)],
-    )
     return RoleDetail(
         score=role_score,
         percent=percent(role_score.coverage),
         categories=categories,
         category_radar=category_radar,
         skills=skills,
-        skill_radar=skill_radar,
-        radar_subset=RADAR_SUBSETS[least],
+        dumbbells=role_dumbbells(scored, role_score),
         gaps=tuple(
             GapRow(
                 skill=scored.skills[gap.skill].name,
@@ -370,19 +360,11 @@ def role_detail(
                 priority=gap.priority,
                 statement=statements.get(gap.skill, {}).get(str(gap.required), ""),
                 blocking=gap.importance == ESSENTIAL,
+                evidence=evidence.get(gap.skill, ""),
             )
             for gap in role_score.gaps
         ),
     )
-
-
-def _radar_importance(requirements: Sequence[MatrixRequirement]) -> int:
-    """The least importance a requirement needs to be charted on the per-skill radar."""
-    if len(requirements) <= RADAR_MAX_AXES:
-        return 1
-    if sum(1 for r in requirements if r.importance > 1) <= RADAR_MOST_AXES:
-        return 2
-    return ESSENTIAL
 
 
 def compare_versions(scored: Scored, current: MatrixVersion, matrix: Matrix) -> VersionComparison:

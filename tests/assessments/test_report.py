@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import charts, reports
+from assessments.models import Rating
 from assessments.scoring import Matrix, MatrixCategory, MatrixRequirement, MatrixRole, MatrixSkill
 from assessments.scoring import score as score_ratings
 from roles.models import Category, Role, Skill
@@ -46,7 +47,36 @@ def test_the_summary_says_where_you_stand_in_one_sentence(owner_client, worked):
     # Senior: 36/50 = 72 %, below 75 %.
     assert "Senior: 72% coverage Gap" in summary
     assert "Essential skills below the required level: ML pipelines, Monitoring." in summary
-    assert "Engineer: 91% coverage Close · 1 gap, 1 level to climb" in summary
+
+
+def test_the_report_opens_with_the_next_step_then_the_target_the_ladder_and_details(
+    owner_client, worked
+):
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    first = text_of(section(body, "next-title"))
+    # Engineer 31/34 is blocked by ML pipelines (2, essential at 3): raised, 34/34.
+    assert first.startswith(
+        'aria-labelledby="next-title"> '
+        "Your next step Raise ML pipelines to Practitioner to be ready for Engineer. "
+        "ML pipelines (Technical skills) Essential 2 · Working → 3 · Practitioner "
+        "At 3 · Practitioner: " + statement("ML pipelines", 3)
+    )
+    order = [
+        body.index(f'id="{heading}"')
+        for heading in (
+            "next-title",
+            "summary-title",
+            "target-title",
+            "ladder-title",
+            "next-engineer-title",
+            "strengths-title",
+            "how-title",
+        )
+    ]
+    assert order == sorted(order)
+    # The next step is the report's first card.
+    assert re.search(r'class="card[^"]*"', body).group(0) == 'class="card report-next"'
 
 
 def test_the_ladder_shows_every_rung_with_coverage_verdict_and_blockers(owner_client, worked):
@@ -104,17 +134,21 @@ def test_strengths_are_listed_against_the_next_role(owner_client, worked):
 def test_the_next_role_gets_its_own_charts_when_it_is_not_the_target(owner_client, worked):
     body = owner_client.get(report_url(worked)).content.decode()
 
-    assert "Your next step: Engineer" in body
+    assert "Your next role: Engineer" in body
     assert 'id="radar-engineer-categories-title"' in body
-    assert 'id="radar-senior-skills-title"' in body
+    assert 'id="dumbbells-engineer"' in body
+    assert 'id="dumbbells-senior"' in body
 
 
 def test_the_target_charts_are_inline_svg_with_the_same_data_in_tables(owner_client, worked):
     body = owner_client.get(report_url(worked)).content.decode()
 
     charts = re.findall(r'<svg class="radar-chart"[^>]*>', body)
-    assert len(charts) == 4  # target and next role, per category and per skill
-    assert all('role="img"' in chart and "aria-labelledby=" in chart for chart in charts)
+    assert len(charts) == 2  # per category, for the target and the next role
+    # Named by its title, described by its description: each read once.
+    for chart in charts:
+        slug = re.search(r'aria-labelledby="(radar-[\w-]+)-title"', chart).group(1)
+        assert f'role="img" aria-labelledby="{slug}-title" aria-describedby="{slug}-desc"' in chart
     desc = re.search(r'<desc id="radar-senior-categories-desc">(.*?)</desc>', body).group(1)
     # Senior per category: technical (12 + 6) / 24, operational 6/12, soft 6/8, tools 6/6.
     assert "Technical skills 75%; Operational skills 50%; Soft skills 75%; Tools 100%" in desc
@@ -123,6 +157,18 @@ def test_the_target_charts_are_inline_svg_with_the_same_data_in_tables(owner_cli
     assert "Operational skills 50% 0 of 1" in target
     assert "Python Technical skills Essential 4 · Advanced 4 · Advanced —" in target
     assert "ML pipelines Technical skills Essential 4 · Advanced 2 · Working 2" in target
+    # Per skill, dumbbells by category, the biggest gaps first, with the figures beside them.
+    target_html = section(body, "target-title")
+    figure = re.search(r'<figure class="dumbbells".*?</figure>', target_html, re.S).group(0)
+    rows = [text_of(row) for row in re.findall(r'<li class="dumbbell">(.*?)</li>', figure)]
+    assert rows == [
+        "ML pipelines you 2, needs 4",
+        "Python you 4, needs 4",  # met: folded under the category's short ones
+        "Monitoring you 2, needs 4",
+        "Communication you 3, needs 4",
+        "Docker you 3, needs 3",
+    ]
+    assert "1 Technical skills skill at or above the required level" in text_of(figure)
     assert "<script" not in body.split("</head>")[1]
 
 
@@ -250,10 +296,10 @@ def test_the_radar_puts_each_value_on_its_spoke():
         maximum=1.0,
         rings=[(1.0, "100%")],
     )
-    # Radius 150 around (325, 218): A up, B right, C down, D left, clockwise.
-    assert (chart.center_x, chart.center_y) == (325, 218)
-    assert chart.rated == "325.0,68.0 400.0,218.0 325.0,218.0 175.0,218.0"
-    assert chart.required == "325.0,68.0 475.0,218.0 325.0,368.0 175.0,218.0"
+    # Radius 150 around (335, 222): A up, B right, C down, D left, clockwise.
+    assert (chart.center_x, chart.center_y) == (335, 222)
+    assert chart.rated == "335.0,72.0 410.0,222.0 335.0,222.0 185.0,222.0"
+    assert chart.required == "335.0,72.0 485.0,222.0 335.0,372.0 185.0,222.0"
     assert [label.anchor for label in chart.labels] == ["middle", "start", "middle", "end"]
 
 
@@ -301,29 +347,30 @@ def test_the_summary_names_a_fork_and_the_top_rung():
     assert top == "You are ready for Right, the top rung of this ladder."
 
 
-def test_a_large_role_charts_its_essential_and_important_skills_and_says_so(owner_client, owner):
-    ladder = make_ladder(skills=30, roles=2, categories=3)
-    assessment = AssessmentFactory(user=owner, version=ladder)
-    answer_all(assessment, level=1)
-
-    body = owner_client.get(report_url(assessment)).content.decode()
-
-    # make_ladder cycles importance 1, 2, 3: 20 of 30 skills are important or essential.
-    labels = re.search(r'id="radar-role-2-skills-title".*?</svg>', body, re.S).group(0)
-    assert labels.count('dominant-baseline="middle"') == 20
-    assert "The chart shows the 20 essential and important skills of the 30" in body
-    assert body.count("not on the chart") == 10
-
-
-def test_a_very_large_role_charts_its_essential_skills_only(owner_client, owner):
+def test_a_large_role_charts_every_skill_it_requires(owner_client, owner):
     ladder = make_ladder(skills=80, roles=1, categories=4)
     assessment = AssessmentFactory(user=owner, version=ladder)
 
     body = owner_client.get(report_url(assessment)).content.decode()
 
-    # 53 important or essential skills are still too many spokes: the 26 essential ones remain.
-    assert "The chart shows the 26 essential skills of the 80" in body
-    assert body.count("not on the chart") == 54
+    figure = re.search(r'<figure class="dumbbells".*?</figure>', body, re.S).group(0)
+    assert figure.count('<li class="dumbbell">') == 80
+    assert figure.count('<h4 class="dumbbell-group">') == 4
+    assert "not on the chart" not in body
+
+
+def test_the_persons_evidence_is_beside_the_skill(owner_client, worked):
+    Rating.objects.filter(assessment=worked, skill__slug="ml-pipelines").update(
+        evidence="Ran the nightly retraining DAG <for a year>."
+    )
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    note = "Your evidence: Ran the nightly retraining DAG &lt;for a year&gt;."
+    # In the next step, the target's gaps and every skill's table (target and next role).
+    assert text_of(section(body, "next-title")).count("Your evidence:") == 1
+    assert body.count(note) == 4
+    assert "Your evidence" not in text_of(section(body, "ladder-title"))
 
 
 # --- Who may see it --------------------------------------------------------------------------

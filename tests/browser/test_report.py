@@ -7,15 +7,29 @@ import re
 
 import pytest
 
+from assessments.models import Assessment
 from tests.assessments.worked_example import worked_example
 from tests.browser.conftest import (
     axe_violations,
+    leave_a_message,
     log_in_with_the_form,
     page_has_no_horizontal_scroll,
 )
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+IMPACTS = ("minor", "moderate", "serious", "critical")
+
+
+def worked_example_draft(submitted: Assessment) -> Assessment:
+    """A draft of the same person on the same ladder, to leave a flash message with."""
+    return Assessment.objects.create(
+        user=submitted.user,
+        track=submitted.track,
+        version=submitted.version,
+        target_role=submitted.target_role,
+    )
 
 
 def expect(actual):
@@ -87,20 +101,57 @@ def test_the_report_prints_to_a_pdf_of_the_whole_report(page, reported, artifact
     assert pages >= 2  # the whole report, not a first screenful
 
 
-def test_the_report_and_progress_pages_pass_an_accessibility_scan(page, reported):
-    assert axe_violations(page) == []
+def test_the_report_opens_with_the_next_step_on_screen(page, reported):
+    card = page.locator(".report-next")
+    expect(card.get_by_role("heading", level=2)).to_have_text("Your next step")
+    expect(card).to_contain_text("Raise ML pipelines to Practitioner to be ready for Engineer.")
+    # In the first screenful, before the target and the ladder.
+    assert card.bounding_box()["y"] < 300
+    target = page.get_by_role("heading", name="Your target: Senior")
+    ladder = page.get_by_role("heading", name="The ladder")
+    assert card.bounding_box()["y"] < target.bounding_box()["y"] < ladder.bounding_box()["y"]
 
-    page.goto("/assessments/progress/mini/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My progress: Mini MLOps")
-    assert axe_violations(page) == []
 
-
-def test_the_report_fits_a_phone(phone_page):
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_the_report_fits_and_passes_an_accessibility_scan_with_a_message(page, width):
+    page.set_viewport_size({"width": width, "height": 800})
     user = UserFactory()
     assessment = worked_example(user)
-    log_in_with_the_form(phone_page, user, PASSWORD)
+    draft = worked_example_draft(assessment)
+    log_in_with_the_form(page, user, PASSWORD)
 
-    phone_page.goto(f"/assessments/{assessment.pk}/report/")
+    leave_a_message(page, draft)
+    page.goto(f"/assessments/{assessment.pk}/report/")
 
-    assert page_has_no_horizontal_scroll(phone_page)
-    assert axe_violations(phone_page) == []
+    expect(page.locator(".messages")).to_contain_text("Saved")
+    assert page_has_no_horizontal_scroll(page)
+    page.get_by_text("Every skill Senior requires, as a table").click()
+    assert page_has_no_horizontal_scroll(page)
+    assert axe_violations(page, impacts=IMPACTS) == []
+    # Every chart's text is legible: 11 px or more on screen.
+    heights = page.locator(".radar-chart text, .dumbbells").evaluate_all(
+        "(nodes) => nodes.filter((n) => n.getClientRects().length)"
+        ".map((n) => parseFloat(getComputedStyle(n).fontSize)"
+        " * (n.getScreenCTM ? n.getScreenCTM().a : 1))"
+    )
+    assert min(heights) >= 11, heights
+
+
+def test_the_dumbbells_read_the_same_at_any_width(page, reported):
+    rows = page.locator('figure[aria-labelledby="dumbbells-senior"] li.dumbbell')
+    first = rows.first
+    expect(first).to_contain_text("ML pipelines")
+    expect(first).to_contain_text("you 2, needs 4")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        you = first.locator(".dumbbell-you").bounding_box()
+        required = first.locator(".dumbbell-required").bounding_box()
+        # Round dots, the required one right of yours (2 against 4 on 0..5).
+        assert abs(you["width"] - you["height"]) < 0.5
+        assert required["x"] > you["x"] + you["width"]
+        assert (
+            first.locator(".dumbbell-name").evaluate(
+                "(n) => parseFloat(getComputedStyle(n).fontSize)"
+            )
+            >= 14
+        )
