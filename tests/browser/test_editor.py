@@ -16,7 +16,11 @@ from django.core.management import call_command
 
 from assessments.models import Rating
 from roles.models import Track
-from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
+from tests.browser.conftest import (
+    axe_violations,
+    log_in_with_the_form,
+    page_has_no_horizontal_scroll,
+)
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_editor
 
 MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
@@ -35,11 +39,8 @@ def expect(actual):
 
 
 def _log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=re.compile("^Log out"))).to_be_visible()
+    # On a phone, Log out waits behind the header's Menu: the shared helper waits for the page.
+    log_in_with_the_form(page, user, PASSWORD)
 
 
 def _shot(page, artifacts: Path, name: str, *, full_page: bool = False) -> None:
