@@ -68,6 +68,7 @@ def test_the_report_opens_with_the_next_step_then_the_target_the_ladder_and_deta
             "next-title",
             "summary-title",
             "target-title",
+            "plan-title",  # the learning plan, after the target's gaps it expands on
             "ladder-title",
             "next-engineer-title",
             "strengths-title",
