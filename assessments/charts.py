@@ -181,6 +181,7 @@ def _label_lines(text: str) -> list[str]:
 # round and labels keep their size at any width); this much is kept clear at either end so a
 # dot at 0 or at the top level is whole.
 DUMBBELL_MARGIN = 4.0
+DUMBBELL_Y = 12  # the middle of a track 24 px high (report.css)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,23 @@ class DumbbellRow:
     def numbers(self) -> str:
         """The figures beside the row: 'you 2, needs 4'."""
         return f"you {self.rated}, needs {self.required}"
+
+    @property
+    def track(self) -> str:
+        """The row's SVG shapes, made of numbers only: the bar joining the two levels (when
+        they differ; marked short when yours is below), the required level as a ring, yours
+        as a dot above it. Drawn at y = DUMBBELL_Y in a track DUMBBELL_HEIGHT px high."""
+        bar = ""
+        if self.rated != self.required:
+            short = " is-short" if self.gap else ""
+            bar = (
+                f'<line class="dumbbell-bar{short}" x1="{self.start_x}" x2="{self.end_x}" '
+                f'y1="{DUMBBELL_Y}" y2="{DUMBBELL_Y}"/>'
+            )
+        return (
+            f'{bar}<circle class="dumbbell-required" cx="{self.required_x}" cy="{DUMBBELL_Y}" '
+            f'r="7"/><circle class="dumbbell-you" cx="{self.rated_x}" cy="{DUMBBELL_Y}" r="5"/>'
+        )
 
 
 @dataclass(frozen=True)

@@ -265,3 +265,20 @@ def test_every_scale_spans_the_same_width(maximum):
 
     assert len(chart.ticks) == maximum + 1
     assert (chart.ticks[0][0], chart.ticks[-1][0]) == ("4%", "96%")
+
+
+def test_a_dumbbell_track_is_its_shapes_in_numbers():
+    short, above, even = (
+        charts.dumbbells([("G", [("Short", 1, 3), ("Above", 4, 2), ("Even", 2, 2)])], maximum=5)
+        .groups[0]
+        .rows
+    )
+
+    assert short.track == (
+        '<line class="dumbbell-bar is-short" x1="22.4%" x2="59.2%" y1="12" y2="12"/>'
+        '<circle class="dumbbell-required" cx="59.2%" cy="12" r="7"/>'
+        '<circle class="dumbbell-you" cx="22.4%" cy="12" r="5"/>'
+    )
+    assert above.track.startswith('<line class="dumbbell-bar" x1="40.8%" x2="77.6%"')
+    # Met exactly: no bar, your dot in the ring.
+    assert even.track.startswith('<circle class="dumbbell-required" cx="40.8%"')
