@@ -41,8 +41,8 @@ HEADER = """() => {
   const header = document.querySelector('.site-header');
   const items = [...header.querySelectorAll('.brand, .site-nav summary, .site-nav li')];
   const centres = items
+    .filter((item) => item.checkVisibility({contentVisibilityAuto: true}))
     .map((item) => item.getBoundingClientRect())
-    .filter((box) => box.width > 0)
     .map((box) => (box.top + box.bottom) / 2)
     .sort((a, b) => a - b);
   const rows = centres.filter((centre, i) => i === 0 || centre - centres[i - 1] > 8).length;
