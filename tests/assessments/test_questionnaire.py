@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -113,6 +114,17 @@ def test_logged_in_start_an_assessment_opens_the_start_form(owner_client, ladder
 
     assert '<a class="button" href="/assessments/new/">Start an assessment</a>' in body
     assert f'href="/assessments/new/?track={ladder.track.slug}">Start an assessment' in body
+
+
+def test_logged_out_assess_yourself_signs_up_then_opens_the_start_form(client, ladder):
+    track = ladder.track.slug
+    body = client.get(f"/roles/{track}/role-2/").content.decode()
+
+    start = f"/assessments/new/?track={track}&target_role=role-2"
+    link = f'href="/accounts/signup/?next={quote(start, safe="")}">Assess yourself'
+    assert link in body
+    home = client.get("/").content.decode()
+    assert 'href="/accounts/signup/?next=%2Fassessments%2Fnew%2F">Start an assessment' in home
 
 
 def test_logged_in_assess_yourself_opens_the_start_form_with_the_role_chosen(owner_client, ladder):

@@ -609,3 +609,46 @@ def test_a_stale_tab_shows_the_stored_answer_not_the_refused_one(page, live_serv
     expect(_radio(page, skills[0], 2, "Working")).to_be_checked()
     expect(_radio(page, skills[0], 5, "Expert")).not_to_be_checked()
     assert _stored_levels(assessment)[skills[0].slug] == 2
+
+
+# --- Getting in ---------------------------------------------------------------------------------
+
+
+def test_assess_yourself_from_a_role_goes_through_sign_up_to_the_start_form(page):
+    version = make_ladder(skills=6, categories=2)
+    make_ladder()  # another ladder: the start form must come with this one chosen
+    track = version.track
+
+    page.goto(f"/roles/{track.slug}/role-2/")
+    page.get_by_role("link", name="Assess yourself against this role").click()
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(re.search(r"http://\S+/accounts/confirm/\S+", mail.outbox[-1].body).group(0))
+    page.get_by_role("button", name="Confirm and log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start an assessment")
+    expect(page.get_by_label("Career ladder")).to_have_value(track.slug)
+    expect(page.get_by_label("Target role")).to_have_value("role-2")
+    page.get_by_role("button", name="Start the assessment").click()
+    assessment = Assessment.objects.get(user__username="grace")
+    assert (assessment.track, assessment.target_role.slug) == (track, "role-2")
+
+
+def test_assess_yourself_from_a_role_returns_there_through_log_in(page):
+    version = make_ladder(skills=6, categories=2)
+    user = UserFactory()
+
+    page.goto(f"/roles/{version.track.slug}/role-3/")
+    page.get_by_role("link", name="Assess yourself against this role").click()
+    page.get_by_role("link", name="Log in").last.click()
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start an assessment")
+    expect(page.get_by_label("Target role")).to_have_value("role-3")
