@@ -119,6 +119,10 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+# axe-core's impacts, all of them: the seeker's pages are held to no violation of any.
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
+
+
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page and return the violations of the given impacts."""
     if not AXE.exists():

@@ -5,12 +5,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, page_has_no_horizontal_scroll
+from tests.browser.conftest import (
+    ALL_IMPACTS,
+    axe_violations,
+    page_has_no_horizontal_scroll,
+)
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-IMPACTS = ("minor", "moderate", "serious", "critical")
 
 
 def expect(actual):
@@ -21,7 +23,7 @@ def expect(actual):
 
 def _scan(page, url: str) -> None:
     assert page_has_no_horizontal_scroll(page), url
-    assert axe_violations(page, impacts=IMPACTS) == [], url
+    assert axe_violations(page, impacts=ALL_IMPACTS) == [], url
 
 
 @pytest.mark.parametrize("width", [1280, 320])

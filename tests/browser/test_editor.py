@@ -17,6 +17,7 @@ from django.core.management import call_command
 from assessments.models import Rating
 from roles.models import Track
 from tests.browser.conftest import (
+    ALL_IMPACTS,
     axe_violations,
     log_in_with_the_form,
     page_has_no_horizontal_scroll,
@@ -26,7 +27,6 @@ from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_edito
 MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
 # Screenshots for the issue, besides test-results/.
 SHOTS = Path("/work/shots/issue-10")
-ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 KUBERNETES = "#cell-senior-mlops-engineer--kubernetes"
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ import pytest
 from assessments.models import Assessment, Rating
 from tests.assessments.worked_example import WORKED_RATINGS, worked_example
 from tests.browser.conftest import (
+    ALL_IMPACTS,
     axe_violations,
     leave_a_message,
     log_in_with_the_form,
@@ -19,8 +20,6 @@ from tests.browser.conftest import (
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-IMPACTS = ("minor", "moderate", "serious", "critical")
 
 
 def expect(actual):
@@ -70,4 +69,4 @@ def test_the_progress_page_fits_and_passes_an_accessibility_scan(page, width):
     )
     assert min(sizes) >= 10
     assert page_has_no_horizontal_scroll(page)
-    assert axe_violations(page, impacts=IMPACTS) == []
+    assert axe_violations(page, impacts=ALL_IMPACTS) == []

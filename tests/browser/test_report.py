@@ -10,6 +10,7 @@ import pytest
 from assessments.models import Assessment
 from tests.assessments.worked_example import worked_example
 from tests.browser.conftest import (
+    ALL_IMPACTS,
     axe_violations,
     leave_a_message,
     log_in_with_the_form,
@@ -18,8 +19,6 @@ from tests.browser.conftest import (
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-IMPACTS = ("minor", "moderate", "serious", "critical")
 
 
 def worked_example_draft(submitted: Assessment) -> Assessment:
@@ -127,7 +126,7 @@ def test_the_report_fits_and_passes_an_accessibility_scan_with_a_message(page, w
     assert page_has_no_horizontal_scroll(page)
     page.get_by_text("Every skill Senior requires, as a table").click()
     assert page_has_no_horizontal_scroll(page)
-    assert axe_violations(page, impacts=IMPACTS) == []
+    assert axe_violations(page, impacts=ALL_IMPACTS) == []
     # Every chart's text is legible: 11 px or more on screen.
     heights = page.locator(".radar-chart text, .dumbbells").evaluate_all(
         "(nodes) => nodes.filter((n) => n.getClientRects().length)"
