@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     log_in_with_the_form,
     page_has_no_horizontal_scroll,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, make_mentorship, make_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,12 +117,17 @@ def test_the_report_fits_and_passes_an_accessibility_scan_with_a_message(page, w
     user = UserFactory()
     assessment = worked_example(user)
     draft = worked_example_draft(assessment)
+    # A mentor's review too: the reviewed result and the calibration sit in the report.
+    mentor = UserFactory()
+    make_mentorship(user, mentor)
+    make_review(assessment, mentor, {"python": (3, "Seen it in review."), "docker": 2})
     log_in_with_the_form(page, user, PASSWORD)
 
     leave_a_message(page, draft)
     page.goto(f"/assessments/{assessment.pk}/report/")
 
     expect(page.locator(".messages")).to_contain_text("Saved")
+    expect(page.get_by_role("heading", name="Your mentor's view")).to_be_visible()
     assert page_has_no_horizontal_scroll(page)
     page.get_by_text("Every skill Senior requires, as a table").click()
     assert page_has_no_horizontal_scroll(page)
