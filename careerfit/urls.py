@@ -8,6 +8,7 @@ from careerfit.forms import ResetPasswordForm, ResetRequestForm, ThrottledPasswo
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("accounts/", views.account, name="account"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/sent/", views.signup_done, name="signup_done"),

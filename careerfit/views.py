@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlsafe_base64_decode
@@ -28,6 +29,12 @@ from roles.models import Track
 def home(request: HttpRequest) -> HttpResponse:
     tracks = Track.objects.with_current_version()
     return render(request, "careerfit/home.html", {"tracks": tracks})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico of pages that name no icon (a JSON export opened in a tab)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET
