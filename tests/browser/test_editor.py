@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,6 @@ from tests.browser.conftest import (
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_editor
 
 MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
-# Screenshots for the issue, besides test-results/.
-SHOTS = Path("/work/shots/issue-10")
 KUBERNETES = "#cell-senior-mlops-engineer--kubernetes"
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,9 +43,6 @@ def _log_in(page, user) -> None:
 def _shot(page, artifacts: Path, name: str, *, full_page: bool = False) -> None:
     path = artifacts / f"editor-{name}.png"
     page.screenshot(path=path, full_page=full_page)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def _scan(page, where: str) -> None:
