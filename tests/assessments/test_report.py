@@ -169,7 +169,10 @@ def test_the_target_charts_are_inline_svg_with_the_same_data_in_tables(owner_cli
         "Communication you 3, needs 4",
         "Docker you 3, needs 3",
     ]
-    assert "1 Technical skills skill at or above the required level" in text_of(figure)
+    assert "1 more at or above the required level" in text_of(figure)  # Technical skills
+    # Tools has nothing short: its Docker row is folded whole, under no empty scale.
+    assert "All 1 at or above the required level" in text_of(figure)
+    assert figure.count("dumbbell-scale") == 3
     assert "<script" not in body.split("</head>")[1]
 
 
