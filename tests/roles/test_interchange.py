@@ -796,6 +796,22 @@ def test_an_import_prints_the_ladder_check_and_is_not_refused_by_it(tmp_path, dr
         "\n".join(check)
     )
     assert MatrixVersion.objects.exists() is not dry_run
+    # Notes (what no ladder can promise) wait for -v 2 or lint_ladder, so errors stand out.
+    assert not any(line.startswith("  note ") for line in check)
+    assert check[-1] == "  Notes: manage.py lint_ladder data (or -v 2) shows them."
+
+
+@pytest.mark.django_db
+def test_an_import_at_verbosity_2_prints_the_ladder_check_notes_too(tmp_path):
+    data = small_ladder()
+    del data["roles"][1]["requires"]["sql"]  # as above: 2 errors, 5 warnings, 1 note
+
+    output = run_import(write(tmp_path, data, "data.json"), verbosity=2)
+
+    check = output.splitlines()[len(import_lines(output)) :]
+    notes = [line for line in check if line.startswith("  note ")]
+    assert len(notes) == 1
+    assert not any(line.startswith("  Notes:") for line in check)
 
 
 @pytest.mark.django_db

@@ -48,5 +48,16 @@ class Command(BaseCommand):
         # The ladder check informs; it never refuses an import (lint_ladder is the gate).
         report = coherence.lint(document)
         self.stdout.write(f"Ladder check (docs/coherence.md): {report.summary()}.")
-        for line in report.lines():
+        # Notes say what the score cannot promise on any ladder; they are shown on request
+        # (-v 2, or lint_ladder) so that errors and warnings stand out.
+        shown = [
+            line
+            for finding, line in zip(report.findings, report.lines(), strict=True)
+            if finding.severity != coherence.NOTE or options["verbosity"] > 1
+        ]
+        for line in shown:
             self.stdout.write(f"  {line}")
+        if len(shown) < len(report.findings):
+            self.stdout.write(
+                f"  Notes: manage.py lint_ladder {document['track']['slug']} (or -v 2) shows them."
+            )
