@@ -1,31 +1,55 @@
-"""How fast are the report page and its exports? Prints figures; not a test.
+"""How fast are the report page, its exports and a questionnaire step? Prints figures; not a
+test.
 
-Against a fresh temporary SQLite file (SQLITE_PATH), a synthetic ladder of 8 roles x 150 skills
-(tests.factories.make_ladder) and one submitted assessment with seeded random levels. Each URL
-goes through Django's test Client in-process (middleware, session, auth, views and templates;
-no network), and a trivial template served the same way (same middleware, session and user)
-is timed in the same run as the floor (bench/inprocess.py). Prints the median of each, its ratio
-to the floor, the response size and the queries per request.
+Against a fresh temporary SQLite file (SQLITE_PATH), two ladders: the shipped MLOps ladder
+(roles/ladders/mlops.yaml, 75 skills) and a synthetic one of 164 skills x 8 roles in 4
+categories (tests.factories.make_ladder). On each, one submitted assessment with seeded random
+levels (the report and its exports) and one draft with half of its skills answered (the step
+page: the category with the most skills). Each URL goes through Django's test Client in-process
+(middleware, session, auth, views and templates; no network), in the same rounds as the login
+page, the floor the speed targets are measured against (the cheapest page that renders the
+site's layout), and as a trivial template served the same way (bench/inprocess.py).
 
-    SECRET_KEY=bench .venv/bin/python bench/report.py [--repeats 50]
+Prints for each page its median and 95th percentile, its ratio to the login page and to the
+trivial template (medians of the rounds' own ratios), the response size and the queries per
+request; then the load average.
+
+    SECRET_KEY=bench .venv/bin/python bench/report.py [--repeats 50] [--skills 75 164]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import random
+import statistics
+import time
+from collections import defaultdict
 
-from inprocess import print_results, serve_to_test_client, throwaway_sqlite, time_pages
+from inprocess import ROOT, WARMUP, serve_to_test_client, throwaway_sqlite, time_pages
 
-SKILLS = 150
+SHIPPED = 75
 ROLES = 8
 CATEGORIES = 4
+FLOOR = "login page"
+# Targets as ratios to the login page's median (issue 13).
+TARGETS = {"report page": 3.0, "report.json": 2.0, "step page": 2.0}
+# The report page's 95th percentile, as a ratio to its own median.
+REPORT_SPREAD = 2.0
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=50, help="timed rounds (50)")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--skills",
+        type=int,
+        nargs="+",
+        default=[SHIPPED, 164],
+        help=f"ladder sizes ({SHIPPED}: the shipped MLOps ladder; others synthetic, {ROLES} roles)",
+    )
     return parser.parse_args()
 
 
@@ -41,39 +65,121 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
     serve_to_test_client()
 
+    from django.core.management import call_command
+
+    from tests.factories import make_ladder
+
+    rng = random.Random(args.seed)
+    load_before = os.getloadavg()
+    for skills in args.skills:
+        if skills == SHIPPED:
+            ladder = ROOT / "roles" / "ladders" / "mlops.yaml"
+            call_command("import_matrix", str(ladder), publish=True, stdout=io.StringIO())
+            from roles.models import Track
+
+            version = Track.objects.get(slug="mlops").current_version()
+            label = f"shipped MLOps ladder, {version.skills.count()} skills"
+        else:
+            version = make_ladder(skills=skills, roles=ROLES, categories=CATEGORIES)
+            label = f"synthetic ladder, {skills} skills x {ROLES} roles x {CATEGORIES} categories"
+        print(
+            f"Report and step page: {label}; SQLite; Django test Client in-process; "
+            f"{args.repeats} rounds of one request per URL"
+        )
+        print_figures(time_ladder(version, rng, args.repeats))
+        print()
+    load_after = os.getloadavg()
+    print(
+        f"load average (1, 5, 15 min): before {load_words(load_before)}, "
+        f"after {load_words(load_after)}"
+    )
+
+
+def load_words(load: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in load)
+
+
+class TimedClient:
+    """A test Client that keeps the time of every GET by URL, in order, for the figures
+    time_pages does not give: the 95th percentile and the ratio to the login page."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    def get(self, url: str):
+        start = time.perf_counter()
+        response = self.client.get(url)
+        self.times[url].append(time.perf_counter() - start)
+        return response
+
+
+def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:
     from django.test import Client
 
     from assessments.models import Rating
-    from tests.factories import AssessmentFactory, UserFactory, make_ladder
+    from tests.factories import AssessmentFactory, UserFactory
 
-    rng = random.Random(args.seed)
-    ladder = make_ladder(skills=SKILLS, roles=ROLES, categories=CATEGORIES)
-    user = UserFactory(username="bench")
-    assessment = AssessmentFactory(user=user, version=ladder)
+    user = UserFactory(username=f"bench-{version.pk}")
+    skills = list(version.skills.all())
+    submitted = AssessmentFactory(user=user, version=version, track=version.track)
     Rating.objects.bulk_create(
-        Rating(assessment=assessment, skill=skill, level=rng.randint(0, 5))
-        for skill in ladder.skills.all()
+        Rating(assessment=submitted, skill=skill, level=rng.randint(0, version.max_level))
+        for skill in skills
     )
-    assessment.submit()
+    submitted.submit()
+    draft = AssessmentFactory(user=user, version=version, track=version.track)
+    Rating.objects.bulk_create(
+        Rating(assessment=draft, skill=skill, level=rng.randint(0, version.max_level))
+        for skill in skills[::2]
+    )
+    category = max(version.categories.all(), key=lambda category: category.skills.count())
 
     client = Client()
     client.force_login(user)
-    base = f"/assessments/{assessment.pk}"
-    results = time_pages(
-        client,
-        {
-            "report page": f"{base}/report/",
-            "report.json": f"{base}/report.json",
-            "report.csv": f"{base}/report.csv",
-        },
-        args.repeats,
-    )
+    timed = TimedClient(client)
+    base = f"/assessments/{submitted.pk}"
+    urls = {
+        FLOOR: "/accounts/login/",
+        "report page": f"{base}/report/",
+        "report.json": f"{base}/report.json",
+        "report.csv": f"{base}/report.csv",
+        "step page": f"/assessments/{draft.pk}/steps/{category.slug}/",
+    }
+    results = time_pages(timed, urls, repeats)
+    # Each URL's first requests are time_pages' warm-up and query count; then one per round.
+    rounds = {name: timed.times[url][WARMUP + 1 :] for name, url in urls.items()}
+    floor = rounds[FLOOR]
+    rows = []
+    for name, timing in results.items():
+        if name not in rounds:
+            continue  # the trivial template: the ratios say it
+        times = rounds[name]
+        median = statistics.median(times)
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+        to_floor = statistics.median(t / f for t, f in zip(times, floor, strict=True))
+        rows.append((name, median, p95, to_floor, timing.ratio, timing.size, timing.queries))
+    return rows
+
+
+def print_figures(rows: list[tuple]) -> None:
     print(
-        f"Report benchmark: {SKILLS} skills, {ROLES} roles, {CATEGORIES} categories; "
-        f"one submitted assessment; SQLite; Django test Client in-process; "
-        f"{args.repeats} rounds of one request per URL"
+        f"  {'':12} {'median':>9} {'p95':>9} {'x login':>8} {'x trivial':>9} {'size':>9} "
+        f"{'queries':>7}  target"
     )
-    print_results(results)
+    for name, median, p95, to_floor, to_trivial, size, queries in rows:
+        target = ""
+        if name in TARGETS:
+            met = to_floor <= TARGETS[name]
+            target = f"<= {TARGETS[name]:g}x login: {'met' if met else 'NOT met'}"
+            if name == "report page":
+                spread = p95 / median
+                met = spread <= REPORT_SPREAD
+                target += f"; p95 {spread:.1f}x median: {'met' if met else 'NOT met'}"
+        print(
+            f"  {name:12} {median * 1000:>6.2f} ms {p95 * 1000:>6.2f} ms {to_floor:>7.1f}x "
+            f"{to_trivial:>8.1f}x {size / 1024:>6.1f} KB {queries:>7}  {target}"
+        )
 
 
 if __name__ == "__main__":
