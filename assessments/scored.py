@@ -118,8 +118,9 @@ class Scored:
 
 def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | None = None) -> Scored:
     """Score an assessment on its pinned version, and over a mentor's levels when given (the
-    reviewed score): five queries whatever its size."""
-    matrix = scoring_matrix(assessment.version)
+    reviewed score): one query for the answers, and four for the matrix the first time this
+    process meets its version (published_matrix) or every time for a draft's."""
+    matrix = published_matrix(assessment.version)
     order = {skill.slug: position for position, skill in enumerate(matrix.skills)}
     ratings = sorted(
         (rating for rating in assessment.stored_ratings() if rating[0] in order),

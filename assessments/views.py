@@ -43,6 +43,7 @@ from assessments.reviewed import LoadedReview, choose_review, load_reviews, revi
 from assessments.scored import (
     Scored,
     matrices_of,
+    published_matrix,
     score_assessment,
     scoring_matrix,
     submitted_levels,
@@ -466,7 +467,7 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
         "report": reports.build_report(
             scored,
             assessment.level_statements(),
-            newer=(newer, scoring_matrix(newer)) if newer else None,
+            newer=(newer, published_matrix(newer)) if newer else None,
         ),
         "plan": plan.build_plan(scored),
         "review": review_section(scored, reviews, chosen, request.user),

@@ -433,6 +433,15 @@ def test_the_report_costs_the_same_queries_whatever_the_size(
     assert response.status_code == 200
 
 
+def test_later_reports_on_the_version_skip_its_matrix(
+    owner_client, sized, django_assert_num_queries
+):
+    owner_client.get(report_url(sized))
+    with django_assert_num_queries(REPORT_QUERIES - 4):
+        response = owner_client.get(report_url(sized))
+    assert response.status_code == 200
+
+
 def test_a_newer_version_costs_one_more_matrix(owner_client, worked, django_assert_num_queries):
     publish_version_2(worked)
 
