@@ -9,14 +9,16 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -151,10 +153,14 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
     current = progress.step(category_slug)
     if current is None:
         raise Http404("No such step in this assessment.")
-    data = request.POST if request.method == "POST" else None
-    rows = _step_forms(assessment, current.category, data)
+    skills = list(Skill.objects.filter(category=current.category).order_by("position", "pk"))
+    stored = _stored_answers(assessment, current.category)
+    # (level chosen, evidence, error) by skill id; forms only for a posted step.
+    shown = {pk: (str(answer["level"]), answer["evidence"], "") for pk, answer in stored.items()}
     status = 200
-    if data is not None:
+    if request.method == "POST":
+        max_level = assessment.version.max_level
+        rows = step_forms(RatingForm, skills, max_level, request.POST, stored)
         # Every form validated (not all() short-circuiting), so every error is shown at once.
         if all([form.is_valid() for _, form in rows]):
             answers = [answer for _, form in rows if (answer := form.answer()) is not None]
@@ -182,7 +188,8 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
                 return HttpResponseSeeOther(reverse("assessments:submit", args=[assessment.pk]))
             return HttpResponseSeeOther(_step_url(assessment, following.category.slug))
         status = 400
-    questions = [_question(assessment, skill, form) for skill, form in rows]
+        shown = {skill.pk: _shown_by_form(form) for skill, form in rows}
+    questions = _questions(assessment, skills, shown)
     context = {
         "assessment": assessment,
         "progress": progress,
@@ -197,16 +204,19 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
     return render(request, "assessments/step.html", context, status=status)
 
 
-def _step_forms(
-    assessment: Assessment, category: Category, data: QueryDict | None
-) -> list[tuple[Skill, RatingForm]]:
-    """One form per skill of the step, prefixed by its slug, showing the stored answer."""
-    stored = {
+def _stored_answers(assessment: Assessment, category: Category) -> dict[int, dict]:
+    """The stored answers of a step by skill id, as the step's forms take them."""
+    return {
         rating.skill_id: {"level": rating.level, "evidence": rating.evidence}
         for rating in assessment.ratings.filter(skill__category=category).order_by()
     }
-    skills = Skill.objects.filter(category=category).order_by("position", "pk")
-    return step_forms(RatingForm, skills, assessment.version.max_level, data, stored)
+
+
+def _shown_by_form(form: RatingForm) -> tuple[str, str, str]:
+    """A posted answer as the page shows it again: (level chosen, evidence, error)."""
+    value = form["level"].value()
+    chosen = "" if value is None else str(value)
+    return chosen, form["evidence"].value() or "", form.first_error() if form.errors else ""
 
 
 NOT_USED = "I have not used this."
@@ -220,33 +230,55 @@ class Question:
     name: str
     description: str
     rate_url: str
-    # (level, "2 Working", what a person at that level does, chosen) for every level
-    choices: list[tuple[int, str, str, bool]]
+    # A radio button per level: "2 Working" and what a person at that level does.
+    choices: SafeString
     evidence: str
     error: str  # why this answer was refused ("" when it was not)
 
 
-def _question(assessment: Assessment, skill: Skill, form: RatingForm) -> Question:
+# A step prints a choice per level of each of its skills: made here rather than in a template
+# loop, whose variables would cost several times the rest of the page.
+CHOICE = (
+    '<label><input type="radio" name="{slug}-level" value="{level}"{checked}>'
+    "<b>{label}</b> <span>{statement}</span></label>"
+)
+
+
+def _questions(
+    assessment: Assessment, skills: list[Skill], shown: dict[int, tuple[str, str, str]]
+) -> list[Question]:
     version = assessment.version
-    value = form["level"].value()  # as posted, or else as stored
-    chosen = "" if value is None else str(value)
-    return Question(
-        slug=skill.slug,
-        name=skill.name,
-        description=skill.description,
-        rate_url=reverse("assessments:rate", args=[assessment.pk, skill.slug]),
-        choices=[
-            (
-                level,
-                f"{level} {version.level_name(level)}",
-                skill.statement(level) if level else NOT_USED,
-                chosen == str(level),
+    labels = [escape(f"{level} {name}") for level, name in enumerate(version.scale)]
+    # One reverse() for the step: the skill's slug is the URL's last segment.
+    placeholder = "-"
+    rate_url = reverse("assessments:rate", args=[assessment.pk, placeholder])
+    rate_base = rate_url.removesuffix(f"{placeholder}/")
+    questions = []
+    for skill in skills:
+        chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
+        slug = escape(skill.slug)
+        choices = "".join(
+            CHOICE.format(
+                slug=slug,
+                level=level,
+                checked=" checked" if chosen == str(level) else "",
+                label=label,
+                statement=escape(skill.statement(level) if level else NOT_USED),
             )
-            for level in range(version.max_level + 1)
-        ],
-        evidence=form["evidence"].value() or "",
-        error=form.first_error() if form.errors else "",
-    )
+            for level, label in enumerate(labels)
+        )
+        questions.append(
+            Question(
+                slug=skill.slug,
+                name=skill.name,
+                description=skill.description,
+                rate_url=f"{rate_base}{skill.slug}/",
+                choices=mark_safe(choices),
+                evidence=evidence,
+                error=error,
+            )
+        )
+    return questions
 
 
 @require_http_methods(["GET", "POST"])
