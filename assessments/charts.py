@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 # --- Radar chart -------------------------------------------------------------------------------
 
@@ -238,6 +239,31 @@ class DumbbellGroup:
     @property
     def met(self) -> tuple[DumbbellRow, ...]:
         return tuple(row for row in self.rows if not row.gap)
+
+    @property
+    def short_items(self) -> str:
+        """The short rows as HTML list items (dumbbell_items)."""
+        return dumbbell_items(self.short)
+
+    @property
+    def met_items(self) -> str:
+        return dumbbell_items(self.met)
+
+
+DUMBBELL_ITEM = (
+    '<li class="dumbbell"><span class="dumbbell-name">{label}</span>'
+    '<svg class="dumbbell-track" aria-hidden="true">{track}</svg>'
+    '<span class="dumbbell-numbers">{numbers}</span></li>'
+)
+
+
+def dumbbell_items(rows: Sequence[DumbbellRow]) -> str:
+    """Rows as the HTML list items the report prints, every text escaped: a report holds a
+    row per requirement of two roles or more, too many for a template loop to be cheap."""
+    return "".join(
+        DUMBBELL_ITEM.format(label=escape(row.label), track=row.track, numbers=row.numbers)
+        for row in rows
+    )
 
 
 @dataclass(frozen=True)

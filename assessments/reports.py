@@ -9,9 +9,12 @@ report.csv are `assessments.exports`; progress over time is `assessments.history
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.charts import Dumbbells, Radar, dumbbells, radar
@@ -22,6 +25,8 @@ from roles.models import MatrixVersion
 
 # Gaps listed before the rest are folded away.
 TOP_GAPS = 10
+# Strengths listed before the rest are folded away.
+STRENGTHS_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,18 @@ class RoleDetail:
     def blocking(self) -> tuple[str, ...]:
         return tuple(gap.skill for gap in self.gaps if gap.blocking)
 
+    @property
+    def skill_rows(self) -> SafeString:
+        return skill_rows(self.skills)
+
+    @property
+    def top_gap_rows(self) -> SafeString:
+        return gap_rows(self.top_gaps, start=1)
+
+    @property
+    def more_gap_rows(self) -> SafeString:
+        return gap_rows(self.more_gaps, start=len(self.top_gaps) + 1)
+
 
 @dataclass(frozen=True)
 class ComparisonRow:
@@ -183,6 +200,14 @@ class Report:
     @property
     def close_mark(self) -> float:
         return float(self.scored.matrix.close_threshold * 100)
+
+    @property
+    def shown_strengths(self) -> SafeString:
+        return strength_items(self.strengths[:STRENGTHS_SHOWN])
+
+    @property
+    def more_strengths(self) -> SafeString:
+        return strength_items(self.strengths[STRENGTHS_SHOWN:])
 
 
 def build_report(
@@ -514,4 +539,91 @@ def role_dumbbells(scored: Scored, role_score: RoleScore) -> Dumbbells:
     return dumbbells(
         [(scored.category_names[slug], rows) for slug, rows in by_category.items()],
         maximum=scored.matrix.top_level,
+    )
+
+
+# --- Rows made in one piece --------------------------------------------------------------------
+#
+# The long lists of the report (every skill a role requires, its gaps, the strengths) print a
+# row per skill for two roles or more: made here, every text escaped, because a template loop
+# over them would cost several times the rest of the page.
+
+EVIDENCE_NOTE = '<span class="cell-note evidence-note">Your evidence: {}</span>'
+
+SKILL_ROW = (
+    "<tr><td>{name}{evidence}</td><td>{category}</td><td>{importance}</td>"
+    '<td class="levels">{required}</td><td class="levels">{rated}</td>'
+    '<td class="num">{gap}</td></tr>'
+)
+
+GAP_ROW = (
+    '<tr><td class="num">{number}</td>'
+    '<th scope="row">{skill}<span class="cell-note">{category}</span>{evidence}</th>'
+    '<td class="levels">{rated} → <strong>{required}</strong></td>'
+    '<td><span class="badge importance-{importance}">{importance_name}</span>{blocking}</td>'
+    '<td class="num">{priority}</td><td class="statement">{statement}</td></tr>'
+)
+
+STRENGTH_ITEM = (
+    '<li><strong>{skill}</strong> <span class="muted">({category})</span>: '
+    "you are at {rated}; asked for {required}</li>"
+)
+
+
+def _evidence_note(evidence: str) -> str:
+    return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
+
+
+def skill_rows(rows: Iterable[SkillRow]) -> SafeString:
+    """The table of every skill a role requires: your level, the required one, the levels
+    short ("—" when none) and your evidence."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            SKILL_ROW.format(
+                name=escape(row.name),
+                evidence=_evidence_note(row.evidence),
+                category=escape(row.category),
+                importance=escape(row.importance_name),
+                required=escape(row.required),
+                rated=escape(row.rated),
+                gap=row.gap or "—",
+            )
+            for row in rows
+        )
+    )
+
+
+def gap_rows(gaps: Iterable[GapRow], start: int) -> SafeString:
+    """Gaps as table rows numbered from `start`, with what the required level looks like."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            GAP_ROW.format(
+                number=number,
+                skill=escape(gap.skill),
+                category=escape(gap.category),
+                evidence=_evidence_note(gap.evidence),
+                rated=escape(gap.rated),
+                required=escape(gap.required),
+                importance=gap.importance,
+                importance_name=escape(gap.importance_name),
+                blocking=' <span class="badge badge-gap">Blocking</span>' if gap.blocking else "",
+                priority=gap.priority,
+                statement=escape(gap.statement) or "—",
+            )
+            for number, gap in enumerate(gaps, start)
+        )
+    )
+
+
+def strength_items(strengths: Iterable[StrengthRow]) -> SafeString:
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            STRENGTH_ITEM.format(
+                skill=escape(strength.skill),
+                category=escape(strength.category),
+                rated=escape(strength.rated),
+                required=escape(strength.required),
+            )
+            for strength in strengths
+        )
     )
