@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
-from roles.models import Role, Track
+from roles.models import Role, Skill, Track
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.assessments.worked_example import text_of, worked_example
 from tests.factories import AssessmentFactory, make_ladder
@@ -349,6 +349,21 @@ def test_a_step_shows_each_skill_with_its_own_statements_per_level(owner_client,
         assert f'aria-label="Evidence for {skill.name}"' in fieldset
     # Skills of other steps are on their own pages.
     assert "Skill 1 description" not in body
+
+
+def test_a_steps_statements_and_level_names_are_escaped(owner_client, owner):
+    # Statements and level names come from admins and imported files, never as markup.
+    attack = "<img src=x onerror=1>"
+    ladder = make_ladder(skills=4, roles=2, scale=["None", attack, "Working"], publish=False)
+    Skill.objects.filter(version=ladder).update(levels={"1": attack, "2": "A & B"})
+    ladder.publish()
+    assessment = AssessmentFactory(user=owner, version=ladder)
+
+    body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+
+    assert attack not in body
+    assert "<b>1 &lt;img src=x onerror=1&gt;</b> <span>&lt;img src=x onerror=1&gt;</span>" in body
+    assert "<b>2 Working</b> <span>A &amp; B</span>" in body
 
 
 def test_a_step_does_not_show_required_levels(owner_client, assessment):
