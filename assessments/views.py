@@ -247,6 +247,8 @@ CHOICE = (
 def _questions(
     assessment: Assessment, skills: list[Skill], shown: dict[int, tuple[str, str, str]]
 ) -> list[Question]:
+    """The step's skills as the page shows them; `shown` has (level chosen, evidence, error)
+    for each skill answered or posted."""
     version = assessment.version
     labels = [escape(f"{level} {name}") for level, name in enumerate(version.scale)]
     # One reverse() for the step: the skill's slug is the URL's last segment.
