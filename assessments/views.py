@@ -199,7 +199,6 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
         "following": progress.after(category_slug),
         "questions": questions,
         "invalid": [question for question in questions if question.error],
-        "evidence_max": EVIDENCE_MAX_LENGTH,
     }
     return render(request, "assessments/step.html", context, status=status)
 
@@ -224,20 +223,34 @@ NOT_USED = "I have not used this."
 
 @dataclass(frozen=True)
 class Question:
-    """One skill of a step as the page shows it, every string ready for the template."""
+    """One skill of a step as the page shows it: its fieldset ready, and what the summary of
+    refused answers names."""
 
     slug: str
     name: str
-    description: str
-    rate_url: str
-    # A radio button per level: "2 Working" and what a person at that level does.
-    choices: SafeString
-    evidence: str
     error: str  # why this answer was refused ("" when it was not)
+    fieldset: SafeString
 
 
-# A step prints a choice per level of each of its skills: made here rather than in a template
-# loop, whose variables would cost several times the rest of the page.
+# A step prints a fieldset per skill, with a choice per level: made here in one piece rather
+# than in a template loop, whose variables would cost several times the rest of the page.
+# Autosave (htmx) posts each fieldset's answer to the skill's rating URL.
+FIELDSET = (
+    '\n<fieldset id="skill-{slug}" class="skill{error_class}" aria-describedby="about-{slug}'
+    '{error_id}" hx-post="{rate_url}" hx-trigger="change, input delay:800ms from:find textarea"'
+    ' hx-target="#save-{slug}" hx-swap="innerHTML" hx-sync="this:replace">\n'
+    "<legend>{name}</legend>\n"
+    '<p id="about-{slug}">{description}</p>\n'
+    "{error}\n"
+    '<div class="levels">{choices}</div>\n'
+    '<div class="skill-more"><details class="all-levels"><summary>What each level means'
+    '</summary></details><details class="evidence"{evidence_open}><summary>Evidence</summary>'
+    '<textarea name="{slug}-evidence" maxlength="{evidence_max}" aria-label="Evidence for {name}">'
+    "{evidence}</textarea></details>"
+    '<p id="save-{slug}" class="save-status" role="status"></p></div>\n'
+    "</fieldset>\n    "
+)
+FIELD_ERROR = '<p id="error-{slug}" class="field-error"><strong>Not saved:</strong> {error}</p>'
 CHOICE = (
     '<label><input type="radio" name="{slug}-level" value="{level}"{checked}>'
     "<b>{label}</b> <span>{statement}</span></label>"
@@ -247,14 +260,13 @@ CHOICE = (
 def _questions(
     assessment: Assessment, skills: list[Skill], shown: dict[int, tuple[str, str, str]]
 ) -> list[Question]:
-    """The step's skills as the page shows them; `shown` has (level chosen, evidence, error)
-    for each skill answered or posted."""
-    version = assessment.version
-    labels = [escape(f"{level} {name}") for level, name in enumerate(version.scale)]
+    """The step's skills as the page shows them, every text escaped; `shown` has (level
+    chosen, evidence, error) for each skill answered or posted."""
+    labels = [escape(f"{level} {name}") for level, name in enumerate(assessment.version.scale)]
     # One reverse() for the step: the skill's slug is the URL's last segment.
     placeholder = "-"
     rate_url = reverse("assessments:rate", args=[assessment.pk, placeholder])
-    rate_base = rate_url.removesuffix(f"{placeholder}/")
+    rate_base = escape(rate_url.removesuffix(f"{placeholder}/"))
     questions = []
     for skill in skills:
         chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
@@ -269,16 +281,21 @@ def _questions(
             )
             for level, label in enumerate(labels)
         )
+        fieldset = FIELDSET.format(
+            slug=slug,
+            error_class=" has-error" if error else "",
+            error_id=f" error-{slug}" if error else "",
+            rate_url=f"{rate_base}{slug}/",
+            name=escape(skill.name),
+            description=escape(skill.description),
+            error=FIELD_ERROR.format(slug=slug, error=escape(error)) if error else "",
+            choices=choices,
+            evidence_open=" open" if evidence else "",
+            evidence_max=EVIDENCE_MAX_LENGTH,
+            evidence=escape(evidence),
+        )
         questions.append(
-            Question(
-                slug=skill.slug,
-                name=skill.name,
-                description=skill.description,
-                rate_url=f"{rate_base}{skill.slug}/",
-                choices=mark_safe(choices),
-                evidence=evidence,
-                error=error,
-            )
+            Question(slug=skill.slug, name=skill.name, error=error, fieldset=mark_safe(fieldset))
         )
     return questions
 

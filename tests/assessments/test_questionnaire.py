@@ -366,6 +366,26 @@ def test_a_steps_statements_and_level_names_are_escaped(owner_client, owner):
     assert "<b>2 Working</b> <span>A &amp; B</span>" in body
 
 
+def test_a_refused_steps_names_descriptions_and_evidence_are_escaped(owner_client, owner):
+    attack = "<script>alert(1)</script>"
+    ladder = make_ladder(skills=4, roles=2, publish=False)
+    Skill.objects.filter(version=ladder, slug="skill-0").update(name=attack, description=attack)
+    ladder.publish()
+    assessment = AssessmentFactory(user=owner, version=ladder)
+
+    response = owner_client.post(
+        step_url(assessment, "cat-0"), {"skill-0-level": "99", "skill-0-evidence": attack}
+    )
+
+    body = response.content.decode()
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert response.status_code == 400
+    assert attack not in body
+    assert f"<legend>{escaped}</legend>" in body
+    assert f'<p id="about-skill-0">{escaped}</p>' in body
+    assert f'aria-label="Evidence for {escaped}">{escaped}</textarea>' in body
+
+
 def test_a_step_does_not_show_required_levels(owner_client, assessment):
     body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
 
