@@ -11,13 +11,15 @@ from assessments.scoring import Gap, RoleScore, Score
 def report_data(score: Score) -> dict[str, Any]:
     """The scoring part of report.json, as plain JSON-serialisable types."""
     matrix = score.matrix
+    # The path repeats roles listed already: their gaps are turned into data once.
+    gaps = {role_score.slug: _gaps_data(role_score) for role_score in score.roles}
     data: dict[str, Any] = {
         "scale": list(matrix.scale),
         "thresholds": {
             "ready": float(matrix._index.ready),
             "close": float(matrix._index.close),
         },
-        "roles": [_role_data(role_score) for role_score in score.roles],
+        "roles": [_role_data(role_score, gaps[role_score.slug]) for role_score in score.roles],
         "current_fit": score.current_fit.slug if score.current_fit else None,
         "next_roles": [role_score.slug for role_score in score.next_roles],
         "path": [
@@ -25,7 +27,7 @@ def report_data(score: Score) -> dict[str, Any]:
                 "role": role_score.slug,
                 "coverage": rounded(role_score.coverage_float),
                 "verdict": role_score.verdict,
-                "gaps": [_gap_data(gap) for gap in role_score.gaps],
+                "gaps": gaps[role_score.slug],
             }
             for role_score in score.path
         ],
@@ -44,7 +46,7 @@ def report_data(score: Score) -> dict[str, Any]:
     return data
 
 
-def _role_data(role_score: RoleScore) -> dict[str, Any]:
+def _role_data(role_score: RoleScore, gaps: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "slug": role_score.slug,
         "title": role_score.role.title,
@@ -52,7 +54,7 @@ def _role_data(role_score: RoleScore) -> dict[str, Any]:
         "coverage": rounded(role_score.coverage_float),
         "verdict": role_score.verdict,
         "blocking": [gap.skill for gap in role_score.blocking],
-        "gaps": [_gap_data(gap) for gap in role_score.gaps],
+        "gaps": gaps,
         "steps_to_close": role_score.steps_to_close,
         "categories": [
             {
@@ -64,6 +66,10 @@ def _role_data(role_score: RoleScore) -> dict[str, Any]:
             for category in role_score.categories
         ],
     }
+
+
+def _gaps_data(role_score: RoleScore) -> list[dict[str, Any]]:
+    return [_gap_data(gap) for gap in role_score.gaps]
 
 
 def _gap_data(gap: Gap) -> dict[str, Any]:
