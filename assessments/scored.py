@@ -146,9 +146,35 @@ def published_matrix(version: MatrixVersion) -> Matrix:
 
 
 def forget_published_matrices() -> None:
-    """Empty this process's matrices (tests that count queries start from none)."""
+    """Empty this process's matrices and level statements (tests that count queries start
+    from none)."""
     with _published_lock:
         _PUBLISHED_MATRICES.clear()
+        _PUBLISHED_STATEMENTS.clear()
+
+
+# What each level of each skill looks like: read for every report, and as immutable as the
+# matrix in a published version, so kept the same way.
+_PUBLISHED_STATEMENTS: OrderedDict[tuple[int, str], dict[str, dict[str, str]]] = OrderedDict()
+
+
+def published_statements(assessment: Assessment) -> dict[str, dict[str, str]]:
+    """Assessment.level_statements() (skill slug -> {level: statement}; not to be changed),
+    read once per process for a published version (one query the first time, none after)
+    and every time for a draft's."""
+    key = _cache_key(assessment.version)
+    if key is not None:
+        with _published_lock:
+            if key in _PUBLISHED_STATEMENTS:
+                _PUBLISHED_STATEMENTS.move_to_end(key)
+                return _PUBLISHED_STATEMENTS[key]
+    statements = assessment.level_statements()
+    if key is not None:
+        with _published_lock:
+            _PUBLISHED_STATEMENTS[key] = statements
+            while len(_PUBLISHED_STATEMENTS) > _PUBLISHED_MATRICES_KEPT:
+                _PUBLISHED_STATEMENTS.popitem(last=False)
+    return statements
 
 
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:

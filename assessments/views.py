@@ -46,6 +46,7 @@ from assessments.scored import (
     Scored,
     matrices_of,
     published_matrix,
+    published_statements,
     score_assessment,
     scoring_matrix,
     submitted_levels,
@@ -517,7 +518,7 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
         "viewer_is_owner": assessment.user_id == request.user.pk,
         "report": reports.build_report(
             scored,
-            assessment.level_statements(),
+            published_statements(assessment),
             newer=(newer, published_matrix(newer)) if newer else None,
         ),
         "plan": plan.build_plan(scored),

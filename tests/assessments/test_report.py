@@ -433,11 +433,11 @@ def test_the_report_costs_the_same_queries_whatever_the_size(
     assert response.status_code == 200
 
 
-def test_later_reports_on_the_version_skip_its_matrix(
+def test_later_reports_on_the_version_skip_its_matrix_and_statements(
     owner_client, sized, django_assert_num_queries
 ):
     owner_client.get(report_url(sized))
-    with django_assert_num_queries(REPORT_QUERIES - 4):
+    with django_assert_num_queries(REPORT_QUERIES - 5):
         response = owner_client.get(report_url(sized))
     assert response.status_code == 200
 

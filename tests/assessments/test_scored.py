@@ -2,14 +2,16 @@
 
 import pytest
 
+from assessments.models import Assessment
 from assessments.scored import (
     _PUBLISHED_MATRICES,
     _PUBLISHED_MATRICES_KEPT,
     published_matrix,
+    published_statements,
     scoring_matrix,
 )
 from roles.models import MatrixVersion, Skill
-from tests.factories import make_ladder
+from tests.factories import AssessmentFactory, make_ladder
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,24 @@ def test_the_matrices_kept_are_bounded():
     for _ in range(_PUBLISHED_MATRICES_KEPT + 3):
         published_matrix(make_ladder(skills=2, roles=1))
     assert len(_PUBLISHED_MATRICES) == _PUBLISHED_MATRICES_KEPT
+
+
+def test_a_published_versions_level_statements_are_read_once(django_assert_num_queries):
+    first = AssessmentFactory(version=make_ladder(skills=10, roles=2))
+    other = Assessment.objects.select_related("version").get(
+        pk=AssessmentFactory(version=first.version).pk
+    )
+    with django_assert_num_queries(1):
+        statements = published_statements(first)
+    with django_assert_num_queries(0):
+        again = published_statements(other)
+    assert again == statements == first.level_statements()
+    assert statements["skill-0"]["1"] == "Skill 0, level 1: does thing 1."
+
+
+def test_a_drafts_level_statements_are_read_afresh_so_edits_show(django_assert_num_queries):
+    assessment = AssessmentFactory(version=make_ladder(skills=10, roles=2, publish=False))
+    published_statements(assessment)
+    Skill.objects.filter(version=assessment.version, slug="skill-0").update(levels={"1": "New"})
+    with django_assert_num_queries(1):
+        assert published_statements(assessment)["skill-0"] == {"1": "New"}
