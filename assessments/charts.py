@@ -345,6 +345,7 @@ class LineChart:
 DASHES = ("", "8 4", "2 4", "12 4 2 4")
 SERIES_STYLES = 8  # .series-0 .. .series-7 in report.css
 LABEL_GAP = 15
+DOT_SPACING = 20  # units between points below which dots (radius 4) would merge into a bar
 
 
 def line_chart(
@@ -353,7 +354,8 @@ def line_chart(
     *,
     thresholds: Sequence[tuple[int, str]] = (),
 ) -> LineChart:
-    """Coverage percents (0..100) over assessments, one line per role, labelled at its end."""
+    """Coverage percents (0..100) over assessments, one line per role, labelled at its end.
+    A dot marks each point while they are far enough apart to tell; closer, only the last."""
     width, height = 760.0, 320.0
     left, right, top, bottom = 84.0, 570.0, 14.0, 270.0
     count = len(dates)
@@ -387,6 +389,8 @@ def line_chart(
             segments.append(" ".join(current))
         if not dots:
             continue
+        if step < DOT_SPACING:
+            dots = dots[-1:]
         lines.append(
             ChartLine(
                 title=title,

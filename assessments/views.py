@@ -555,16 +555,29 @@ def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
-    """Every assessment of the user on one track, and how the scores moved between them.
+    """Every assessment of the user on one track, and how the scores moved between them;
+    `?compare=<assessment id>` writes out in full what moved between that submission and the
+    one before it.
 
-    Queries: the track, the assessments, all their ratings in one, and four per distinct
-    matrix version (its scoring matrix): more versions cost more, more assessments do not."""
+    Queries: the track, the assessments, the answers of the drafts among them, and four for
+    the matrices of all the versions this process has not built yet: more assessments,
+    skills or versions cost nothing more (submitted levels were kept at submission)."""
     track = get_object_or_404(Track, slug=track_slug)
     assessments = list(Assessment.objects.history(request.user, track))
-    levels = Rating.objects.filter(
-        assessment__user=request.user, assessment__track=track
+    matrices = matrices_of(assessments)
+    submitted = [assessment for assessment in assessments if assessment.is_submitted]
+    levels: dict[uuid.UUID, list[int]] = submitted_levels(
+        ((a.pk, a.version_id, a.submitted_levels) for a in submitted), matrices
+    )
+    drafts = Rating.objects.filter(
+        assessment__user=request.user,
+        assessment__track=track,
+        assessment__status=Assessment.Status.DRAFT,
     ).levels_by_assessment()
-    versions = {assessment.version_id: assessment.version for assessment in assessments}
-    matrices = {version_id: scoring_matrix(version) for version_id, version in versions.items()}
-    context = {"track": track, "history": build_history(assessments, levels, matrices)}
-    return render(request, "assessments/progress.html", context)
+    for assessment in assessments:
+        if not assessment.is_submitted:
+            answers = drafts.get(assessment.pk, {})
+            skills = matrices[assessment.version_id].skills
+            levels[assessment.pk] = [answers.get(skill.slug, 0) for skill in skills]
+    history = build_history(assessments, levels, matrices, request.GET.get("compare", ""))
+    return render(request, "assessments/progress.html", {"track": track, "history": history})
