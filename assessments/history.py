@@ -85,7 +85,7 @@ class SkillChange:
 
     @property
     def line(self) -> str:
-        """"Python: 2 · Working → 4 · Advanced (+2)", written once here rather than by four
+        """ "Python: 2 · Working → 4 · Advanced (+2)", written once here rather than by four
         template variables for each of a list that can run to every skill of the ladder."""
         return format_html(
             '{}: {} → <strong>{}</strong> <span class="muted">({})</span>',
@@ -268,8 +268,7 @@ def _count(previous: HistoryEntry, entry: HistoryEntry) -> ChangeCount:
     return ChangeCount(
         key=str(entry.assessment.pk),
         label=(
-            f"{entry.day} against {previous.day}: "
-            f"{rose} rose, {fell} fell, {unchanged} unchanged"
+            f"{entry.day} against {previous.day}: {rose} rose, {fell} fell, {unchanged} unchanged"
         ),
     )
 

@@ -13,6 +13,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -68,15 +69,22 @@ def _step_url(assessment: Assessment, category_slug: str) -> str:
     return reverse("assessments:step", args=[assessment.pk, category_slug])
 
 
+ASSESSMENTS_PER_PAGE = 10
+
+
 @require_GET
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    """Every assessment of mine: drafts with their progress, submitted ones with their result
-    in a line. Queries: the assessments, then for submitted ones the matrices of their ladder
-    versions, four for all those this process has not built yet (their levels were kept at
-    submission), whatever their number."""
-    assessments = list(Assessment.objects.owned_by(request.user).for_list())
-    submitted = [assessment for assessment in assessments if assessment.is_submitted]
+    """My assessments, newest first, a page at a time: drafts with their progress, submitted
+    ones with their result in a line. A page number past the last shows the last page, one
+    that is not a number the first. Queries: how many there are, the page's assessments, then
+    for the submitted ones the matrices of their ladder versions, four for all those this
+    process has not built yet (their levels were kept at submission), whatever their number."""
+    assessments = (
+        Assessment.objects.owned_by(request.user).for_list().order_by("-created_at", "-pk")
+    )
+    page = Paginator(assessments, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    submitted = [assessment for assessment in page if assessment.is_submitted]
     if submitted:
         matrices = matrices_of(submitted)
         levels = submitted_levels(
@@ -88,7 +96,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             by_slug = dict(zip(slugs, levels[assessment.pk], strict=True))
             score = scoring.score(matrix, by_slug)
             assessment.headline = reports.headline(score, assessment.target_role.slug)
-    return render(request, "assessments/assessment_list.html", {"assessments": assessments})
+    return render(request, "assessments/assessment_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -392,7 +392,10 @@ class RatingQuerySet(models.QuerySet):
 
 
 class Rating(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    # No index of its own: the unique (assessment, skill) index serves lookups by assessment.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField()
     evidence = models.TextField(max_length=EVIDENCE_MAX_LENGTH, blank=True)

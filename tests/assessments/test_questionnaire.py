@@ -67,11 +67,11 @@ def test_my_assessments_costs_the_same_queries_for_one_or_many(
     owner_client, owner, ladder, django_assert_num_queries
 ):
     AssessmentFactory(user=owner, version=ladder)
-    with django_assert_num_queries(3):  # session, user, assessments with progress
+    with django_assert_num_queries(4):  # session, user, how many, the page with progress
         owner_client.get(reverse("assessments:list"))
     for _ in range(5):
         AssessmentFactory(user=owner, version=make_ladder(skills=20))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         owner_client.get(reverse("assessments:list"))
 
 
@@ -91,18 +91,18 @@ def test_results_in_the_list_cost_the_same_queries_whatever_the_number_and_versi
     owner_client, owner, django_assert_num_queries
 ):
     worked_example(owner)
-    # session, user, assessments; then the matrices of the versions this process has not built
-    # yet, four queries for them all (the levels were kept at submission).
-    with django_assert_num_queries(7):
+    # session, user, how many, the page of assessments; then the matrices of the versions this
+    # process has not built yet, four queries for them all (the levels were kept at submission).
+    with django_assert_num_queries(8):
         owner_client.get(reverse("assessments:list"))
     for skills in (10, 40):
         done = AssessmentFactory(user=owner, version=make_ladder(skills=skills))
         answer_all(done)
         done.submit()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         body = owner_client.get(reverse("assessments:list")).content.decode()
     assert body.count("Target coverage") == 3
-    with django_assert_num_queries(3):  # every matrix built already
+    with django_assert_num_queries(4):  # every matrix built already
         owner_client.get(reverse("assessments:list"))
 
 
