@@ -9,6 +9,16 @@ cheapest page that renders the site's layout. Prints, per page, the median, its 
 login page, the response size and the queries per request.
 
     SECRET_KEY=bench .venv/bin/python bench/history.py [--repeats 30]
+
+With --rating-table, instead: what the rating table costs per million ratings on PostgreSQL,
+before and after migration 0005 dropped the assessment index (the unique (assessment, skill)
+index covers it). A database is created for the run on DATABASE_URL's server and dropped
+afterwards; 1,000,000 ratings (6,098 assessments x 164 skills, assessments with random UUIDs,
+their answers written together as autosave writes them) are filled by set-based SQL, then
+the size of the table and of each index, and the plans of the reads by assessment.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/careerfit_bench_ratings \
+        SECRET_KEY=bench .venv/bin/python bench/history.py --rating-table
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import urllib.parse
 from datetime import timedelta
 
 from inprocess import Timing, serve_to_test_client, throwaway_sqlite, time_pages
@@ -32,11 +43,17 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=30, help="timed rounds (30)")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--rating-table", action="store_true", help="rating table sizes on PostgreSQL instead"
+    )
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
+    if args.rating_table:
+        rating_table()
+        return
     with throwaway_sqlite("history"):
         run(args)
 
@@ -122,6 +139,132 @@ def _print_row(name: str, timing: Timing, login: Timing, count: int) -> None:
 
 def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+# --- The rating table on PostgreSQL ------------------------------------------------------------
+
+RATINGS = 1_000_000
+
+
+def rating_table() -> None:
+    from autosave import TemporaryPostgres
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database for the run to create.")
+    database = TemporaryPostgres(url, urllib.parse.urlsplit(url).path.lstrip("/") or None)
+    os.environ["DATABASE_URL"] = database.url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
+    database.create()
+    try:
+        _measure_rating_table()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        database.drop()
+
+
+def _measure_rating_table() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.factories import UserFactory, make_ladder
+
+    call_command("migrate", verbosity=0)
+    call_command("migrate", "assessments", "0004", verbosity=0)
+    ladder = make_ladder(skills=SKILLS, roles=ROLES, categories=CATEGORIES)
+    user = UserFactory()
+    assessments = -(-RATINGS // SKILLS)
+    role = ladder.roles.order_by("-rank").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO assessments_assessment (id, user_id, track_id, version_id,
+                target_role_id, status, created_at, updated_at, submitted_levels)
+            SELECT gen_random_uuid(), %s, %s, %s, %s, 'draft',
+                now() - make_interval(mins => n), now(), ''
+            FROM generate_series(1, %s) AS n
+            """,
+            [user.pk, ladder.track_id, ladder.pk, role.pk, assessments],
+        )
+        # One assessment's answers after another's, as people answer: the random UUIDs land
+        # all over the (assessment, skill) index.
+        cursor.execute(
+            """
+            INSERT INTO assessments_rating (assessment_id, skill_id, level, evidence,
+                sequence, updated_at)
+            SELECT a.id, s.id, (random() * 5)::int, '', 0, now()
+            FROM assessments_assessment a CROSS JOIN roles_skill s
+            WHERE s.version_id = %s
+            ORDER BY a.created_at, s.id
+            LIMIT %s
+            """,
+            [ladder.pk, RATINGS],
+        )
+        cursor.execute("VACUUM ANALYZE assessments_rating")
+        print(
+            f"Rating table on PostgreSQL: {RATINGS:,} ratings ({assessments:,} assessments x "
+            f"{SKILLS} skills, random UUIDs); load average {_load()}"
+        )
+        _print_sizes(cursor, "before (migration 0004)")
+        sample = _sample_assessment(cursor)
+        call_command("migrate", "assessments", verbosity=0)
+        cursor.execute("VACUUM ANALYZE assessments_rating")
+        _print_sizes(cursor, "after (migration 0005)")
+        _print_plans(cursor, sample)
+
+
+def _print_sizes(cursor, when: str) -> None:
+    cursor.execute(
+        """
+        SELECT indexrelid::regclass::text, pg_relation_size(indexrelid)
+        FROM pg_index WHERE indrelid = 'assessments_rating'::regclass ORDER BY 1
+        """
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT pg_relation_size('assessments_rating'), "
+        "pg_total_relation_size('assessments_rating')"
+    )
+    table, total = cursor.fetchone()
+    per_million = 1_000_000 / RATINGS / 2**20
+    print(f"  {when}: total {total * per_million:.1f} MB per million ratings")
+    print(f"    {'table (heap)':44} {table * per_million:>7.1f} MB")
+    for name, size in indexes:
+        print(f"    {name:44} {size * per_million:>7.1f} MB")
+
+
+def _sample_assessment(cursor) -> str:
+    cursor.execute("SELECT assessment_id FROM assessments_rating ORDER BY random() LIMIT 1")
+    return str(cursor.fetchone()[0])
+
+
+def _print_plans(cursor, assessment_id: str) -> None:
+    """The app's reads of one assessment's ratings (report, autosave progress, the delete of an
+    assessment), after the drop: each should use the unique (assessment, skill) index."""
+    reads = {
+        "ratings of one assessment": (
+            "SELECT skill_id, level, evidence FROM assessments_rating WHERE assessment_id = %s"
+        ),
+        "one rating (autosave upsert)": (
+            "SELECT id FROM assessments_rating WHERE assessment_id = %s AND skill_id = "
+            "(SELECT min(skill_id) FROM assessments_rating)"
+        ),
+        "answered count (progress)": (
+            "SELECT count(*) FROM assessments_rating WHERE assessment_id = %s"
+        ),
+        "delete an assessment's ratings": (
+            "DELETE FROM assessments_rating WHERE assessment_id = %s"
+        ),
+    }
+    for name, sql in reads.items():
+        cursor.execute(f"EXPLAIN {sql}", [assessment_id])
+        plan = " / ".join(row[0].strip() for row in cursor.fetchall())
+        print(f"  {name}: {plan}")
 
 
 if __name__ == "__main__":
