@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Rating
+from assessments.scored import forget_published_matrices
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import (
     WORKED_RATINGS,
@@ -239,3 +240,119 @@ def test_versions_in_use_cost_no_more_queries(owner_client, first, django_assert
     with django_assert_num_queries(PROGRESS_QUERIES):
         response = owner_client.get(progress_url("mini"))
     assert response.status_code == 200
+
+
+# --- A long history --------------------------------------------------------------------------
+
+
+def long_history(owner, count: int):
+    """`count` submitted assessments a week apart on a fresh ladder, Python rising by one at
+    each of the first five: the first and the latest differ, the pairs in between too."""
+    ladder = make_ladder(skills=6, roles=3, categories=2)
+    skills = list(ladder.skills.all())
+    start = timezone.now() - timedelta(days=7 * count)
+    made = []
+    for number in range(count):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        Rating.objects.bulk_create(
+            Rating(assessment=assessment, skill=skill, level=min(number, 5) if i == 0 else 1)
+            for i, skill in enumerate(skills)
+        )
+        assessment.submit()
+        moment = start + timedelta(days=7 * number)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=moment - timedelta(hours=1), submitted_at=moment
+        )
+        made.append(assessment)
+    return ladder, made
+
+
+def test_a_long_history_writes_out_the_latest_pair_and_the_first_against_the_latest(
+    owner_client, owner
+):
+    ladder, made = long_history(owner, 12)
+
+    body = owner_client.get(progress_url(ladder.track.slug)).content.decode()
+
+    moved = section(body, "moved-title")
+    summaries = [text_of(s) for s in re.findall(r"<summary>(.*?)</summary>", moved, re.S)]
+    assert len(summaries) == 2
+    assert summaries[0].endswith("0 rose, 0 fell, 6 unchanged")  # the latest pair
+    assert summaries[1].endswith("1 rose, 0 fell, 5 unchanged")  # the first, the latest
+    assert '<details class="card" open>' in moved
+    # Every pair in a line, latest first, each a link that works without JavaScript.
+    pairs = re.findall(r'<li><a href="\?compare=([0-9a-f-]+)#moved-title"[^>]*>([^<]+)</a>', moved)
+    assert [key for key, _ in pairs] == [str(a.pk) for a in reversed(made[1:])]
+    assert pairs[-1][1].endswith("1 rose, 0 fell, 5 unchanged")
+    # The tables keep to the latest few; the chart spans every submission.
+    listed = section(body, "assessments-title")
+    assert len(re.findall(r"<tr>", listed)) == 1 + 6
+    assert "These are your latest 6 of 12" in text_of(listed)
+    trend = section(body, "trend-heading")
+    assert "The table shows your first assessment and your latest 5; the chart shows all 12" in (
+        text_of(trend)
+    )
+    assert len(re.findall(r'<th scope="col"><time', trend)) == 6
+    assert trend.count('class="series-label"') == 3
+
+
+def test_compare_writes_out_the_pair_asked_for_first(owner_client, owner):
+    ladder, made = long_history(owner, 12)
+
+    url = progress_url(ladder.track.slug)
+    body = owner_client.get(url, {"compare": str(made[3].pk)}).content.decode()
+
+    moved = section(body, "moved-title")
+    summaries = [text_of(s) for s in re.findall(r"<summary>(.*?)</summary>", moved, re.S)]
+    assert len(summaries) == 3
+    assert summaries[0].endswith("1 rose, 0 fell, 5 unchanged")
+    assert re.search(r"Skill 0: 2 · \w+ → 3 · \w+ \(\+1\)", text_of(moved))
+    assert f'href="?compare={made[3].pk}#moved-title" aria-current="true"' in moved
+
+
+@pytest.mark.parametrize("compare", ["nonsense", "", "00000000-0000-0000-0000-000000000000"])
+def test_compare_with_an_unknown_pair_shows_the_usual_page(owner_client, owner, compare):
+    ladder, _ = long_history(owner, 4)
+
+    response = owner_client.get(progress_url(ladder.track.slug), {"compare": compare})
+
+    assert response.status_code == 200
+    moved = section(response.content.decode(), "moved-title")
+    assert len(re.findall(r"<summary>", moved)) == 2
+    assert 'aria-current="true"' not in moved
+
+
+def test_compare_never_shows_someone_elses_assessment(owner_client, first, stranger):
+    again(first, ratings={**WORKED_RATINGS, "ml-pipelines": 3}, days_later=30)
+    theirs = Assessment.objects.create(
+        user=stranger, track=first.track, version=first.version, target_role=first.target_role
+    )
+    answer_all(theirs)
+    theirs.submit()
+
+    response = owner_client.get(progress_url("mini"), {"compare": str(theirs.pk)})
+
+    assert response.status_code == 200
+    assert str(theirs.pk) not in response.content.decode()
+
+
+def test_the_progress_page_costs_the_same_queries_for_1_or_50_assessments(
+    owner_client, owner, django_assert_num_queries
+):
+    ladder, _ = long_history(owner, 1)
+    url = progress_url(ladder.track.slug)
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        owner_client.get(url)
+    with django_assert_num_queries(PROGRESS_QUERIES - MATRICES):
+        owner_client.get(url)
+    for _ in range(49):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        answer_all(assessment)
+        assessment.submit()
+    forget_published_matrices()
+
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        response = owner_client.get(url)
+    assert response.content.decode().count('class="series-label"') == 3
+    with django_assert_num_queries(PROGRESS_QUERIES - MATRICES):
+        owner_client.get(url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from roles.models import Role, Skill, Track
@@ -104,6 +106,72 @@ def test_results_in_the_list_cost_the_same_queries_whatever_the_number_and_versi
     assert body.count("Target coverage") == 3
     with django_assert_num_queries(4):  # every matrix built already
         owner_client.get(reverse("assessments:list"))
+
+
+def many_assessments(owner, ladder, count: int) -> list[Assessment]:
+    """`count` drafts of mine, a day apart, oldest first."""
+    made = []
+    for number in range(count):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created_at=timezone.now() - timedelta(days=count - number)
+        )
+        made.append(assessment)
+    return made
+
+
+def listed_ids(body: str) -> list[str]:
+    return re.findall(r'<a href="/assessments/([0-9a-f-]+)/">', body)
+
+
+def test_my_assessments_come_ten_a_page_newest_first(owner_client, owner, ladder):
+    made = many_assessments(owner, ladder, 23)
+    AssessmentFactory(version=ladder)  # someone else's
+
+    first = owner_client.get(reverse("assessments:list")).content.decode()
+    third = owner_client.get(reverse("assessments:list"), {"page": 3}).content.decode()
+
+    assert listed_ids(first) == [str(a.pk) for a in reversed(made[-10:])]
+    assert "Newest first: 1 to 10 of 23." in text_of(first)
+    assert '<a href="?page=2" rel="next">Older assessments</a>' in first
+    assert "Newer assessments" not in first
+    assert "Page 1 of 3" in text_of(first)
+    assert listed_ids(third) == [str(a.pk) for a in reversed(made[:3])]
+    assert '<a href="?page=2" rel="prev">Newer assessments</a>' in third
+    assert "Older assessments" not in third
+
+
+@pytest.mark.parametrize(("page", "shown"), [("99", 3), ("-1", 3), ("two", 1), ("", 1)])
+def test_a_page_past_the_last_shows_the_last_and_a_malformed_one_the_first(
+    owner_client, owner, ladder, page, shown
+):
+    many_assessments(owner, ladder, 23)
+
+    response = owner_client.get(reverse("assessments:list"), {"page": page})
+
+    assert response.status_code == 200
+    assert f"Page {shown} of 3" in text_of(response.content.decode())
+
+
+def test_a_single_page_shows_no_pager(owner_client, owner, ladder):
+    many_assessments(owner, ladder, 10)
+
+    body = owner_client.get(reverse("assessments:list")).content.decode()
+
+    assert len(listed_ids(body)) == 10
+    assert 'class="pager"' not in body
+
+
+def test_my_assessments_costs_the_same_queries_for_1_or_50(
+    owner_client, owner, ladder, django_assert_num_queries
+):
+    many_assessments(owner, ladder, 1)
+    with django_assert_num_queries(4):  # session, user, how many, the page with progress
+        owner_client.get(reverse("assessments:list"))
+    many_assessments(owner, ladder, 49)
+    with django_assert_num_queries(4):
+        body = owner_client.get(reverse("assessments:list"), {"page": 5}).content.decode()
+    assert "Page 5 of 5" in text_of(body)
 
 
 # --- Start ------------------------------------------------------------------------------
