@@ -346,6 +346,7 @@ DASHES = ("", "8 4", "2 4", "12 4 2 4")
 SERIES_STYLES = 8  # .series-0 .. .series-7 in report.css
 LABEL_GAP = 15
 DOT_SPACING = 20  # units between points below which dots (radius 4) would merge into a bar
+DATE_SPACING = 85  # units between date labels: "24 Oct 2022" at 14 units is about 80 wide
 
 
 def line_chart(
@@ -367,11 +368,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return round(bottom - (bottom - top) * value / 100, 1)
 
-    # About one date label every 80 units, the last one always.
-    every = max(1, math.ceil(count / ((right - left) // 80 + 1)))
-    shown = [p for p in range(count) if p % every == 0 and (count - 1 - p >= every or p == 0)]
-    if count - 1 not in shown:
-        shown.append(count - 1)
+    shown = _date_positions(count, step)
 
     lines = []
     for index, (title, values) in enumerate(series):
@@ -418,6 +415,17 @@ def line_chart(
         thresholds=tuple((y_of(value), f"{label} {value}%") for value, label in thresholds),
         lines=_spread_labels(lines, top, bottom),
     )
+
+
+def _date_positions(count: int, step: float) -> list[int]:
+    """The points whose dates label the axis: as many as fit DATE_SPACING apart, evenly spread
+    from the first to the last, each on a point."""
+    labels = count
+    while labels > 2 and (count - 1) // (labels - 1) * step < DATE_SPACING:
+        labels -= 1
+    spacing = (count - 1) / max(labels - 1, 1)
+    # Rounded half up, so that no two labels come closer than `spacing` rounded down.
+    return sorted({int(i * spacing + 0.5) for i in range(labels)})
 
 
 def _spread_labels(lines: list[ChartLine], top: float, bottom: float) -> tuple[ChartLine, ...]:

@@ -4,11 +4,12 @@ what moved between one submission and the next.
 
 A long history stays a page you can read, and costs about what a short one does: the chart
 spans every submission, the tables show the latest few, the changes are written out in full for
-the latest pair, the first against the latest, and any pair the reader asks for, while every
-other pair is one line of counts."""
+one pair (the latest, or the one the reader asks for), the first against the latest is one line
+of counts, and so is each of the latest few pairs, every pair on request."""
 
 from __future__ import annotations
 
+import html
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from itertools import pairwise
 from operator import attrgetter
 
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from assessments import scoring
@@ -31,6 +32,7 @@ from assessments.scoring import Matrix
 
 RECENT_ASSESSMENTS = 6  # rows of the assessments table
 TREND_COLUMNS = 6  # submissions in the coverage table: the first and the latest ones
+RECENT_PAIRS = 5  # pairs of consecutive submissions listed, unless all are asked for
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,19 @@ class SkillChange:
     after: str
     delta: int
 
-    @property
-    def line(self) -> str:
-        """ "Python: 2 · Working → 4 · Advanced (+2)", written once here rather than by four
-        template variables for each of a list that can run to every skill of the ladder."""
-        return format_html(
-            '{}: {} → <strong>{}</strong> <span class="muted">({})</span>',
-            self.skill,
-            self.before,
-            self.after,
-            f"{self.delta:+d}",
+
+def _list_items(changes: Sequence[SkillChange]) -> SafeString:
+    """ "<li>Python: 2 · Working → <strong>4 · Advanced</strong> (+2)</li>" for each change,
+    written here in one string: the list can run to every skill of the ladder, and a template
+    loop would spend four variables on each."""
+    escape = html.escape
+    return mark_safe(
+        "".join(
+            f"<li>{escape(c.skill)}: {escape(c.before)} → <strong>{escape(c.after)}</strong> "
+            f'<span class="muted">({c.delta:+d})</span></li>'
+            for c in changes
         )
+    )
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,14 @@ class Changes:
     @property
     def versions_differ(self) -> bool:
         return self.entry.assessment.version_id != self.previous.assessment.version_id
+
+    @property
+    def rose_items(self) -> SafeString:
+        return _list_items(self.rose)
+
+    @property
+    def fell_items(self) -> SafeString:
+        return _list_items(self.fell)
 
 
 @dataclass(frozen=True)
@@ -135,9 +147,20 @@ class TrackHistory:
     columns: tuple[HistoryEntry, ...]  # the submissions the coverage table shows
     trends: tuple[RoleTrend, ...]
     chart: LineChart | None
-    changes: tuple[Changes, ...]  # written out in full, the one asked for first
-    counts: tuple[ChangeCount, ...]  # every pair of consecutive submissions, latest first
+    changes: Changes | None  # written out in full: the pair asked for, else the latest
+    overall: str  # the first submission against the latest in counts, "" under three
+    counts: tuple[ChangeCount, ...]  # pairs of consecutive submissions, latest first
+    pair_total: int  # how many such pairs there are; `counts` holds the latest few or all
+    all_pairs: bool  # every pair was asked for (?pairs=all)
     compared: str  # the key of the pair asked for with ?compare=, "" for none
+
+    @property
+    def more_pairs(self) -> int:
+        return self.pair_total - len(self.counts)
+
+    @property
+    def recent_pairs(self) -> int:
+        return RECENT_PAIRS
 
     @property
     def versions(self) -> list[int]:
@@ -153,10 +176,11 @@ def build_history(
     levels: dict[uuid.UUID, list[int]],
     matrices: dict[int, Matrix],
     compare: str = "",
+    all_pairs: bool = False,
 ) -> TrackHistory:
     """`levels`: assessment id -> levels in its matrix's skill order; `matrices`: version id
     -> Matrix; `compare`: the id of a submitted assessment to compare in full with the one
-    before it."""
+    before it; `all_pairs`: list every pair of consecutive submissions, not the latest few."""
     entries = tuple(
         _entry(assessment, matrices[assessment.version_id], levels[assessment.pk])
         for assessment in assessments
@@ -183,14 +207,19 @@ def build_history(
     pairs = list(pairwise(submitted))
     asked = {str(entry.assessment.pk): (previous, entry) for previous, entry in pairs}
     compared = compare if compare in asked else ""
+    detailed = asked.get(compared) or (pairs[-1] if pairs else None)
+    listed = pairs if all_pairs else pairs[-RECENT_PAIRS:]
     return TrackHistory(
         entries=entries,
         submitted=submitted,
         columns=columns,
         trends=trends,
         chart=_chart(submitted, roles),
-        changes=_detailed(submitted, asked.get(compared)),
-        counts=tuple(_count(previous, entry) for previous, entry in reversed(pairs)),
+        changes=detailed and _changes(*detailed),
+        overall=_overall(submitted),
+        counts=tuple(_count(previous, entry) for previous, entry in reversed(listed)),
+        pair_total=len(pairs),
+        all_pairs=all_pairs,
         compared=compared,
     )
 
@@ -232,22 +261,22 @@ def _percent_of(entry: HistoryEntry, slug: str) -> int | None:
     return cell and cell[0]
 
 
-def _detailed(
-    submitted: Sequence[HistoryEntry], asked: tuple[HistoryEntry, HistoryEntry] | None
-) -> tuple[Changes, ...]:
-    """The pair asked for, the latest pair, and the first against the latest, each once."""
-    pairs = []
-    if asked:
-        pairs.append(asked)
-    if len(submitted) > 1:
-        pairs.append((submitted[-2], submitted[-1]))
-    if len(submitted) > 2:
-        pairs.append((submitted[0], submitted[-1]))
-    unique = {(id(previous), id(entry)): (previous, entry) for previous, entry in pairs}
-    return tuple(_changes(previous, entry) for previous, entry in unique.values())
+def _overall(submitted: Sequence[HistoryEntry]) -> str:
+    if len(submitted) < 3:  # with two, the latest pair says it already
+        return ""
+    first, latest = submitted[0], submitted[-1]
+    return f"{latest.day} against your first, {first.day}: {_tally(first, latest)}"
 
 
 def _count(previous: HistoryEntry, entry: HistoryEntry) -> ChangeCount:
+    return ChangeCount(
+        key=str(entry.assessment.pk),
+        label=f"{entry.day} against {previous.day}: {_tally(previous, entry)}",
+    )
+
+
+def _tally(previous: HistoryEntry, entry: HistoryEntry) -> str:
+    """ "3 rose, 1 fell, 160 unchanged": the skills both hold, matched by slug."""
     if previous.matrix is entry.matrix:
         pairs = zip(previous.levels, entry.levels, strict=True)
     else:
@@ -265,12 +294,7 @@ def _count(previous: HistoryEntry, entry: HistoryEntry) -> ChangeCount:
             fell += 1
         else:
             unchanged += 1
-    return ChangeCount(
-        key=str(entry.assessment.pk),
-        label=(
-            f"{entry.day} against {previous.day}: {rose} rose, {fell} fell, {unchanged} unchanged"
-        ),
-    )
+    return f"{rose} rose, {fell} fell, {unchanged} unchanged"
 
 
 def _changes(previous: HistoryEntry, entry: HistoryEntry) -> Changes:

@@ -565,7 +565,7 @@ def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
     """Every assessment of the user on one track, and how the scores moved between them;
     `?compare=<assessment id>` writes out in full what moved between that submission and the
-    one before it.
+    one before it, `?pairs=all` lists every pair of consecutive submissions, not the latest few.
 
     Queries: the track, the assessments, the answers of the drafts among them, and four for
     the matrices of all the versions this process has not built yet: more assessments,
@@ -587,5 +587,11 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
             answers = drafts.get(assessment.pk, {})
             skills = matrices[assessment.version_id].skills
             levels[assessment.pk] = [answers.get(skill.slug, 0) for skill in skills]
-    history = build_history(assessments, levels, matrices, request.GET.get("compare", ""))
+    history = build_history(
+        assessments,
+        levels,
+        matrices,
+        compare=request.GET.get("compare", ""),
+        all_pairs=request.GET.get("pairs") == "all",
+    )
     return render(request, "assessments/progress.html", {"track": track, "history": history})

@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 
 from assessments import charts
-from assessments.charts import LABEL_CHARS, LABEL_GAP, SERIES_STYLES, line_chart
+from assessments.charts import DATE_SPACING, LABEL_CHARS, LABEL_GAP, SERIES_STYLES, line_chart
 
 
 def radar(axes, *, maximum=1.0, rings=()):
@@ -201,15 +201,26 @@ def test_thresholds_are_marked_and_replace_ticks_too_close_to_read():
     assert [label for _, label in chart.y_ticks] == ["0%", "25%", "50%", "100%"]
 
 
-def test_many_dates_are_thinned_out_but_the_first_and_last_are_shown():
-    dates = [f"d{position}" for position in range(20)]
-    chart = line_chart(dates, [("A", list(range(20)))])
+@pytest.mark.parametrize("count", [7, 20, 50, 200])
+def test_many_dates_are_thinned_out_evenly_from_the_first_to_the_last(count):
+    dates = [f"{position} Oct 2022" for position in range(count)]
+    chart = line_chart(dates, [("A", [position % 100 for position in range(count)])])
 
     shown = [label for _, label in chart.x_ticks]
-    assert shown == ["d0", "d3", "d6", "d9", "d12", "d15", "d19"]
+    assert shown[0] == dates[0] and shown[-1] == dates[-1]
+    assert len(shown) <= 8
     xs = [x for x, _ in chart.x_ticks]
-    assert min(later - earlier for earlier, later in pairwise(xs)) >= 60
+    gaps = [later - earlier for earlier, later in pairwise(xs)]
+    # Wide enough apart for a date to be read, and evenly so, within a point's width.
+    assert min(gaps) >= DATE_SPACING
+    assert max(gaps) - min(gaps) <= (chart.right - chart.left) / (count - 1) + 0.2
     assert math.isclose(xs[-1], chart.right)
+
+
+def test_a_few_dates_are_all_shown():
+    chart = line_chart(["a", "b", "c", "d", "e"], [("A", [1, 2, 3, 4, 5])])
+
+    assert [label for _, label in chart.x_ticks] == ["a", "b", "c", "d", "e"]
 
 
 # --- Dumbbells -----------------------------------------------------------------------------------

@@ -267,23 +267,35 @@ def long_history(owner, count: int):
     return ladder, made
 
 
-def test_a_long_history_writes_out_the_latest_pair_and_the_first_against_the_latest(
-    owner_client, owner
-):
+def pair_links(moved: str) -> list[tuple[str, str]]:
+    """(assessment id, label) of each pair listed as a link, in order."""
+    return re.findall(
+        r'<li><a href="\?compare=([0-9a-f-]+)[^"]*#moved-title"[^>]*>([^<]+)</a>', moved
+    )
+
+
+def test_a_long_history_writes_out_the_latest_pair_and_counts_the_rest(owner_client, owner):
     ladder, made = long_history(owner, 12)
 
     body = owner_client.get(progress_url(ladder.track.slug)).content.decode()
 
     moved = section(body, "moved-title")
     summaries = [text_of(s) for s in re.findall(r"<summary>(.*?)</summary>", moved, re.S)]
-    assert len(summaries) == 2
+    assert len(summaries) == 1
     assert summaries[0].endswith("0 rose, 0 fell, 6 unchanged")  # the latest pair
-    assert summaries[1].endswith("1 rose, 0 fell, 5 unchanged")  # the first, the latest
     assert '<details class="card" open>' in moved
-    # Every pair in a line, latest first, each a link that works without JavaScript.
-    pairs = re.findall(r'<li><a href="\?compare=([0-9a-f-]+)#moved-title"[^>]*>([^<]+)</a>', moved)
-    assert [key for key, _ in pairs] == [str(a.pk) for a in reversed(made[1:])]
-    assert pairs[-1][1].endswith("1 rose, 0 fell, 5 unchanged")
+    # The first against the latest in one line of counts.
+    assert re.search(
+        r"Since your first assessment: \d+ \w+ \d{4} against your first, \d+ \w+ \d{4}: "
+        r"1 rose, 0 fell, 5 unchanged\.",
+        text_of(moved),
+    )
+    # The latest five pairs in a line each, latest first, links that work without JavaScript;
+    # the others one link away.
+    pairs = pair_links(moved)
+    assert [key for key, _ in pairs] == [str(a.pk) for a in reversed(made[-5:])]
+    assert "The latest 5 of 11." in text_of(moved)
+    assert '<a href="?pairs=all#pairs-title">Show all 11 pairs</a>' in moved
     # The tables keep to the latest few; the chart spans every submission.
     listed = section(body, "assessments-title")
     assert len(re.findall(r"<tr>", listed)) == 1 + 6
@@ -296,18 +308,48 @@ def test_a_long_history_writes_out_the_latest_pair_and_the_first_against_the_lat
     assert trend.count('class="series-label"') == 3
 
 
-def test_compare_writes_out_the_pair_asked_for_first(owner_client, owner):
+def test_every_pair_is_listed_on_request(owner_client, owner):
     ladder, made = long_history(owner, 12)
 
     url = progress_url(ladder.track.slug)
-    body = owner_client.get(url, {"compare": str(made[3].pk)}).content.decode()
+    moved = section(owner_client.get(url, {"pairs": "all"}).content.decode(), "moved-title")
+
+    pairs = pair_links(moved)
+    assert [key for key, _ in pairs] == [str(a.pk) for a in reversed(made[1:])]
+    assert pairs[-1][1].endswith("1 rose, 0 fell, 5 unchanged")
+    # Choosing one keeps the whole list.
+    assert f'href="?compare={made[1].pk}&amp;pairs=all#moved-title"' in moved
+    assert '<a href="?#pairs-title">Show only the latest 5</a>' in moved
+
+
+def test_compare_writes_out_the_pair_asked_for(owner_client, owner):
+    ladder, made = long_history(owner, 12)
+
+    url = progress_url(ladder.track.slug)
+    body = owner_client.get(url, {"compare": str(made[3].pk), "pairs": "all"}).content.decode()
 
     moved = section(body, "moved-title")
     summaries = [text_of(s) for s in re.findall(r"<summary>(.*?)</summary>", moved, re.S)]
-    assert len(summaries) == 3
+    assert len(summaries) == 1
     assert summaries[0].endswith("1 rose, 0 fell, 5 unchanged")
     assert re.search(r"Skill 0: 2 · \w+ → 3 · \w+ \(\+1\)", text_of(moved))
-    assert f'href="?compare={made[3].pk}#moved-title" aria-current="true"' in moved
+    assert f'href="?compare={made[3].pk}&amp;pairs=all#moved-title" aria-current="true"' in moved
+    assert f'<a href="?compare={made[3].pk}#pairs-title">Show only the latest 5</a>' in moved
+
+
+def test_the_level_names_in_the_changes_are_escaped(owner_client, owner):
+    scale = ["None", "<i>Aware</i> & more", "Working", "Practitioner"]
+    ladder = make_ladder(skills=1, roles=1, categories=1, scale=scale)
+    for level in (0, 1):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        Rating.objects.create(assessment=assessment, skill=ladder.skills.get(), level=level)
+        assessment.submit()
+
+    body = owner_client.get(progress_url(ladder.track.slug)).content.decode()
+
+    assert "→ <strong>1 · &lt;i&gt;Aware&lt;/i&gt; &amp; more</strong>" in section(
+        body, "moved-title"
+    )
 
 
 @pytest.mark.parametrize("compare", ["nonsense", "", "00000000-0000-0000-0000-000000000000"])
@@ -318,7 +360,7 @@ def test_compare_with_an_unknown_pair_shows_the_usual_page(owner_client, owner, 
 
     assert response.status_code == 200
     moved = section(response.content.decode(), "moved-title")
-    assert len(re.findall(r"<summary>", moved)) == 2
+    assert len(re.findall(r"<summary>", moved)) == 1
     assert 'aria-current="true"' not in moved
 
 
