@@ -37,10 +37,12 @@ RECENT_PAIRS = 5  # pairs of consecutive submissions listed, unless all are aske
 
 @dataclass(frozen=True)
 class Standing:
-    """Where one assessment puts its person: what the progress page shows of its score."""
+    """Where one assessment puts its person: what the progress page and My assessments show
+    of its score."""
 
     cells: dict[str, tuple[int, str]]  # role slug -> (percent, verdict), ladder order
     fit_title: str | None
+    next_roles: str  # "Senior MLOps Engineer (close, 81%)"; forks joined with "or"; "" at the top
     target_percent: int
     target_verdict: str
 
@@ -247,7 +249,7 @@ def _entry(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> His
         assessment=assessment,
         matrix=matrix,
         levels=levels,
-        standing=_standing(assessment, matrix, levels),
+        standing=standing(assessment, matrix, levels),
     )
 
 
@@ -371,7 +373,9 @@ def forget_standings() -> None:
         _STANDINGS.clear()
 
 
-def _standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> Standing:
+def standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> Standing:
+    """The score of `assessment` (its `levels` in `matrix`'s skill order) at a glance; a
+    submitted one's is worked out once per process."""
     version = assessment.version
     key = None
     if assessment.is_submitted and version.is_published and version.content_hash:
@@ -380,13 +384,13 @@ def _standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> 
             if key in _STANDINGS:
                 _STANDINGS.move_to_end(key)
                 return _STANDINGS[key]
-    standing = _scored_standing(assessment.target_role.slug, matrix, levels)
+    scored = _scored_standing(assessment.target_role.slug, matrix, levels)
     if key is not None:
         with _standings_lock:
-            _STANDINGS[key] = standing
+            _STANDINGS[key] = scored
             while len(_STANDINGS) > _STANDINGS_KEPT:
                 _STANDINGS.popitem(last=False)
-    return standing
+    return scored
 
 
 def _scored_standing(target_slug: str, matrix: Matrix, levels: Sequence[int]) -> Standing:
@@ -396,6 +400,10 @@ def _scored_standing(target_slug: str, matrix: Matrix, levels: Sequence[int]) ->
     return Standing(
         cells={rs.slug: (percent(rs.coverage), rs.verdict) for rs in score.roles},
         fit_title=score.current_fit.role.title if score.current_fit else None,
+        next_roles=" or ".join(
+            f"{role_score.role.title} ({role_score.verdict}, {percent(role_score.coverage)}%)"
+            for role_score in score.next_roles
+        ),
         target_percent=percent(target.coverage),
         target_verdict=target.verdict,
     )

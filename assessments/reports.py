@@ -264,29 +264,6 @@ def build_report(
     )
 
 
-@dataclass(frozen=True)
-class Headline:
-    """A submitted assessment's result at a glance, for the list of assessments."""
-
-    fit: str  # the rung that fits now, or "No rung yet"
-    next_roles: str  # "Senior MLOps Engineer (close)"; forks joined with "or"; "" at the top
-    target_percent: int
-    target_verdict: str
-
-
-def headline(score: Score, target_slug: str) -> Headline:
-    target = score.role(target_slug)
-    return Headline(
-        fit=score.current_fit.role.title if score.current_fit else "No rung yet",
-        next_roles=" or ".join(
-            f"{role_score.role.title} ({role_score.verdict}, {percent(role_score.coverage)}%)"
-            for role_score in score.next_roles
-        ),
-        target_percent=percent(target.coverage),
-        target_verdict=target.verdict,
-    )
-
-
 def summary_sentence(score: Score) -> str:
     """Where the person stands, as they would say it."""
     fit = score.current_fit

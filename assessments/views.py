@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from assessments import exports, plan, reports, scoring
+from assessments import exports, plan, reports
 from assessments.forms import (
     SECONDS_PER_SKILL,
     RatingForm,
@@ -32,7 +32,7 @@ from assessments.forms import (
     assessable_ladders,
     step_forms,
 )
-from assessments.history import build_history
+from assessments.history import build_history, standing
 from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
@@ -77,13 +77,17 @@ ASSESSMENTS_PER_PAGE = 10
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """My assessments, newest first, a page at a time: drafts with their progress, submitted
     ones with their result in a line. A page number past the last shows the last page, one
-    that is not a number the first. Queries: how many there are, the page's assessments, then
-    for the submitted ones the matrices of their ladder versions, four for all those this
-    process has not built yet (their levels were kept at submission), whatever their number."""
-    assessments = (
-        Assessment.objects.owned_by(request.user).for_list().order_by("-created_at", "-pk")
+    that is not a number the first. Queries: how many there are, the page's assessments (their
+    answers counted for those ten alone), then for the submitted ones the matrices of their
+    ladder versions, four for all those this process has not built yet (their levels were kept
+    at submission, their results once worked out are kept), whatever their number."""
+    mine = Assessment.objects.owned_by(request.user).order_by("-created_at", "-pk")
+    page = Paginator(mine, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(
+        Assessment.objects.filter(pk__in=page.object_list.values("pk"))
+        .for_list()
+        .order_by("-created_at", "-pk")
     )
-    page = Paginator(assessments, ASSESSMENTS_PER_PAGE).get_page(request.GET.get("page"))
     submitted = [assessment for assessment in page if assessment.is_submitted]
     if submitted:
         matrices = matrices_of(submitted)
@@ -92,10 +96,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         )
         for assessment in submitted:
             matrix = matrices[assessment.version_id]
-            slugs = (skill.slug for skill in matrix.skills)
-            by_slug = dict(zip(slugs, levels[assessment.pk], strict=True))
-            score = scoring.score(matrix, by_slug)
-            assessment.headline = reports.headline(score, assessment.target_role.slug)
+            assessment.headline = standing(assessment, matrix, levels[assessment.pk])
     return render(request, "assessments/assessment_list.html", {"page": page})
 
 
