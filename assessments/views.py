@@ -572,7 +572,18 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
     the matrices of all the versions this process has not built yet: more assessments,
     skills or versions cost nothing more (submitted levels were kept at submission)."""
     track = get_object_or_404(Track, slug=track_slug)
-    assessments = list(Assessment.objects.history(request.user, track))
+    # Dates and texts of no use here are left in the database: a history of fifty rows would
+    # convert each of them fifty times.
+    assessments = list(
+        Assessment.objects.history(request.user, track).defer(
+            "updated_at",
+            "review_requested_at",
+            "version__created_at",
+            "version__published_at",
+            "target_role__summary",
+            "target_role__salary_source",
+        )
+    )
     matrices = matrices_of(assessments)
     submitted = [assessment for assessment in assessments if assessment.is_submitted]
     levels: dict[uuid.UUID, list[int]] = submitted_levels(
