@@ -49,7 +49,6 @@ from assessments.scored import (
     published_matrix,
     published_statements,
     score_assessment,
-    scoring_matrix,
     submitted_levels,
 )
 from roles.models import Category, Skill, Track
