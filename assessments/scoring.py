@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from itertools import repeat
 from operator import attrgetter, getitem, itemgetter
 from typing import Any, Literal
 
@@ -111,18 +112,37 @@ class CategoryCoverage:
         return self.covered / self.total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoleScore:
     role: MatrixRole = field(repr=False)
     covered: int  # sum of importance * min(rated, required)
     total: int  # sum of importance * required; 0 for a role without requirements
     verdict: Verdict
-    gaps: tuple[Gap, ...]  # ranked, most urgent first
-    # (category, total, requirement count) for each category the role requires, in category
-    # order: with the gaps, all `categories` needs.
-    _category_totals: tuple[tuple[str, int, int], ...] = field(repr=False, compare=False)
+    # The person's levels in matrix skill order and the role's table: the ranked gaps are
+    # read from them when first asked for, so scoring a cohort for its verdicts makes none.
+    _levels: Sequence[int] = field(repr=False)
+    _table: _RoleTable = field(repr=False)
 
     # What follows from the fields is worked out when read, which keeps scoring a cohort fast.
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RoleScore):
+            return NotImplemented
+        return (self.role, self.covered, self.total, self.verdict, self.gaps) == (
+            other.role,
+            other.covered,
+            other.total,
+            other.verdict,
+            other.gaps,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.role, self.covered, self.total, self.verdict))
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The requirements not met, ranked, most urgent first."""
+        return self._table.gaps(self._levels)
 
     @cached_property
     def blocking(self) -> tuple[Gap, ...]:
@@ -153,7 +173,7 @@ class RoleScore:
     @cached_property
     def categories(self) -> tuple[CategoryCoverage, ...]:
         """Coverage per category the role has requirements in, in category order."""
-        shortfall = {category: 0 for category, _, _ in self._category_totals}
+        shortfall = {category: 0 for category, _, _ in self._table.category_totals}
         missed = dict(shortfall)
         for gap in self.gaps:
             shortfall[gap.category] += gap.priority
@@ -166,7 +186,7 @@ class RoleScore:
                 requirements=count,
                 met=count - missed[category],
             )
-            for category, total, count in self._category_totals
+            for category, total, count in self._table.category_totals
         )
 
 
@@ -292,11 +312,11 @@ def to_be_ready(role_score: RoleScore, ready_threshold: Fraction) -> tuple[Gap, 
 #
 # Everything that depends only on the matrix is worked out once per matrix: for every
 # requirement and every level 0..N a person could be at, the Gap it leaves (if any) and that
-# gap's place in the ranking as one positive integer (0 when the requirement is met). Scoring
-# a person is then table look-ups done by C-level map/filter/sort/sum over integers: fast, and
-# exact because nothing is ever a float.
-
-_priority = attrgetter("priority")
+# gap's place in the ranking as one positive integer (0 when the requirement is met), and
+# per skill and level what it takes from every role's coverage, packed into one integer.
+# Scoring a person is then one sum over their skills for every role's coverage and verdict,
+# and the ranked gaps are table look-ups made when first read, all C-level map/filter/sort/sum
+# over integers: fast, and exact because nothing is ever a float.
 
 
 def _picker(positions: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
@@ -418,6 +438,15 @@ class _RoleTable:
             for category, (total, count) in sorted(category_totals.items())
         )
 
+    def gap_keys_of(self, levels: Sequence[int]) -> list[int]:
+        """The ranking keys of the gaps a person at `levels` has, unsorted."""
+        return list(filter(None, map(getitem, self.gap_keys, self.pick(levels))))
+
+    def gaps(self, levels: Sequence[int]) -> tuple[Gap, ...]:
+        keys = self.gap_keys_of(levels)
+        keys.sort()
+        return tuple(map(self.gap_of, keys))
+
 
 class _MatrixIndex:
     """What scoring needs from a matrix, worked out once (see Matrix._index)."""
@@ -446,9 +475,40 @@ class _MatrixIndex:
         self.gap_tables: dict[str, dict[str, tuple[int, ...]]] = {}
         # Ladder positions of the roles strengths are measured against -> (pick, keys, of).
         self._strength_tables: dict[tuple[int, ...], tuple[Callable, list, Callable]] = {}
+        self.skill_slugs = list(self.skill_position)
+        self._shortfalls = self._pack_shortfalls()
+
+    def _pack_shortfalls(self) -> list[list[int]]:
+        """For every skill and every level 0..N, what a person at that level falls short on
+        it, for all roles at once as one integer: role r's sum of priorities (importance x
+        levels missing) in field r and its count of blocking gaps in field R + r, each field
+        wide enough to hold a whole role's. Adding up one integer per skill then totals every
+        role in one pass, exactly."""
+        width = max([len(self.skill_position), *(table.total for table in self.roles)])
+        self.field_bits = width.bit_length() + 1
+        self.field_mask = (1 << self.field_bits) - 1
+        packed = [[0] * (self.top_level + 1) for _ in self.skill_position]
+        blocking_field = len(self.roles)
+        for role_number, table in enumerate(self.roles):
+            priority_shift = role_number * self.field_bits
+            blocking_shift = (blocking_field + role_number) * self.field_bits
+            for position, keys in zip(table.positions, table.gap_keys, strict=True):
+                for level, key in enumerate(keys):
+                    if key:
+                        packed[position][level] += table.priority_of(key) << priority_shift
+                        if key in table.blocking_keys:
+                            packed[position][level] += 1 << blocking_shift
+        return packed
 
     def levels(self, ratings: Mapping[str, int], base: list[int] | None = None) -> list[int]:
         """Levels by skill position: `ratings` laid over `base` (all 0 when None)."""
+        defaults = repeat(0) if base is None else base
+        levels = list(map(ratings.get, self.skill_slugs, defaults))
+        if not levels or (
+            set(map(type, levels)) == {int} and min(levels) >= 0 and max(levels) <= self.top_level
+        ):
+            return levels
+        # Something is not a level: find it, to name it.
         levels = [0] * len(self.skill_position) if base is None else list(base)
         position_of = self.skill_position
         top = self.top_level
@@ -469,30 +529,24 @@ class _MatrixIndex:
         return int(level)
 
     def score_role(self, table: _RoleTable, levels: Sequence[int]) -> RoleScore:
-        keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
-        keys.sort()
-        gaps = tuple(map(table.gap_of, keys))
-        covered = table.total - sum(map(_priority, gaps))
+        readiness = self.readiness(table, levels)
+        # A copy: the gaps are read from these levels later, whatever the caller does to its own.
+        levels = tuple(levels)
         return RoleScore(
-            role=table.role,
-            covered=covered,
-            total=table.total,
-            verdict=self.verdict(table, covered, keys),
-            gaps=gaps,
-            _category_totals=table.category_totals,
+            table.role, readiness.covered, table.total, readiness.verdict, levels, table
         )
 
     def readiness(self, table: _RoleTable, levels: Sequence[int]) -> Readiness:
-        keys = list(filter(None, map(getitem, table.gap_keys, table.pick(levels))))
+        keys = table.gap_keys_of(levels)
         covered = table.total - sum(map(table.priority_of, keys))
-        return Readiness(covered, table.total, self.verdict(table, covered, keys))
+        blocked = not table.blocking_keys.isdisjoint(keys)
+        return Readiness(covered, table.total, self.verdict(table, covered, blocked))
 
-    def verdict(self, table: _RoleTable, covered: int, gap_keys: list[int]) -> Verdict:
+    def verdict(self, table: _RoleTable, covered: int, blocked: bool) -> Verdict:
         total = table.total
         # coverage >= t  <=>  covered * t.denominator >= t.numerator * total, for total > 0;
         # a role without requirements counts as 1/1.
         numerator, denominator = (covered, total) if total else (1, 1)
-        blocked = not table.blocking_keys.isdisjoint(gap_keys)
         if not blocked and numerator * self.ready.denominator >= self.ready.numerator * denominator:
             return READY
         if numerator * self.close.denominator >= self.close.numerator * denominator:
@@ -500,7 +554,14 @@ class _MatrixIndex:
         return GAP
 
     def score(self, levels: list[int], reviewed: Score | None = None) -> Score:
-        role_scores = [self.score_role(table, levels) for table in self.roles]
+        shortfalls = sum(map(getitem, self._shortfalls, levels))
+        bits, mask, blocking_field = self.field_bits, self.field_mask, len(self.roles)
+        role_scores = []
+        for role_number, table in enumerate(self.roles):
+            covered = table.total - ((shortfalls >> role_number * bits) & mask)
+            blocked = (shortfalls >> (blocking_field + role_number) * bits) & mask
+            verdict = self.verdict(table, covered, blocked > 0)
+            role_scores.append(RoleScore(table.role, covered, table.total, verdict, levels, table))
         fit_position = self._current_fit(role_scores)
         if fit_position is None:
             fit = None

@@ -1,9 +1,11 @@
 """How fast is assessments.scoring.score()? Prints figures; not a test.
 
 A synthetic ladder of 8 roles x 150 skills (100-150 requirements a role, fixed seed). It times
-one assessment scored many times against a floor (a plain loop that touches every requirement
-once), and a cohort of 10,000 random assessments. Targets: score within 10x the floor, the
-cohort under 5 s on one core.
+one assessment scored many times against a floor (a bare loop that looks up every requirement's
+skill in the ratings and adds up what it covers, no more), the same with every role's ranked
+gaps read afterwards (what a report does; score() makes them when first read), and a cohort
+of 10,000 random assessments scored one by one. Targets: score() within 2x the floor, the
+cohort within 1 s.
 
     .venv/bin/python bench/scoring.py
 """
@@ -36,8 +38,8 @@ COHORT = 10_000
 REPEATS = 7
 LOOPS = 200
 
-FLOOR_TARGET = 10
-COHORT_TARGET = 5.0
+FLOOR_TARGET = 2
+COHORT_TARGET = 1.0
 
 
 def build_matrix(rng: random.Random) -> Matrix:
@@ -84,6 +86,11 @@ def floor(matrix: Matrix, ratings: dict[str, int]) -> int:
     return covered
 
 
+def score_with_gaps(matrix: Matrix, ratings: dict[str, int]) -> int:
+    """score() and every role's ranked gaps, as a report reads them."""
+    return sum(len(role_score.gaps) for role_score in score(matrix, ratings).roles)
+
+
 def median_seconds(function, *args) -> float:
     """Median over REPEATS runs of the time of one call, each run averaging LOOPS calls."""
     samples = []
@@ -108,6 +115,7 @@ def main() -> None:
 
     per_score = median_seconds(score, matrix, ratings)
     per_floor = median_seconds(floor, matrix, ratings)
+    per_report = median_seconds(score_with_gaps, matrix, ratings)
     ratio = per_score / per_floor
 
     cohort_runs = []
@@ -125,16 +133,18 @@ def main() -> None:
     result = score(matrix, ratings)
     verdicts = ", ".join(f"{rs.slug} {rs.verdict}" for rs in result.roles)
     floor_ok = "ok" if ratio <= FLOOR_TARGET else "OVER TARGET"
-    cohort_ok = "ok" if cohort_seconds < COHORT_TARGET else "OVER TARGET"
+    cohort_ok = "ok" if cohort_seconds <= COHORT_TARGET else "OVER TARGET"
     print(f"ladder: {ROLES} roles x {SKILLS} skills, {requirements} requirements (seed {SEED})")
     print(f"sample: {verdicts}")
     print(f"{'first call (builds the matrix index)':38} {first_call * 1e3:9.2f} ms")
     print(f"{'score() per assessment, median':38} {per_score * 1e6:9.1f} us")
     print(f"{'floor per assessment, median':38} {per_floor * 1e6:9.1f} us")
     print(f"{'score / floor':38} {ratio:9.2f} x   target <= {FLOOR_TARGET}x: {floor_ok}")
+    print(f"{'score() + every role gaps, median':38} {per_report * 1e6:9.1f} us")
+    print(f"{'  / floor':38} {per_report / per_floor:9.2f} x")
     print(
         f"{f'cohort of {COHORT:,} assessments':38} {cohort_seconds:9.2f} s    "
-        f"target < {COHORT_TARGET:.0f} s: {cohort_ok} (median of {len(cohort_runs)} runs)"
+        f"target <= {COHORT_TARGET:.0f} s: {cohort_ok} (median of {len(cohort_runs)} runs)"
     )
     print(f"{'  of which CPU time (this process)':38} {cohort_cpu_seconds:9.2f} s")
     print(f"{'load average (1 min) while running':38} {os.getloadavg()[0]:9.2f}")

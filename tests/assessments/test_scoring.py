@@ -461,6 +461,16 @@ def test_one_role_scores_alone_from_levels_in_skill_order():
     assert gap_skills(senior) == ["ml-pipelines", "monitoring", "communication"]
 
 
+def test_a_role_scored_alone_keeps_its_gaps_when_the_levels_passed_in_change():
+    # A cohort view reuses one list for person after person; each score keeps its own gaps.
+    levels = [4, 2, 2, 3, 3]
+    senior = score_role(mini_mlops(), "senior", levels)
+
+    levels[:] = [5, 5, 5, 5, 5]
+
+    assert gap_skills(senior) == ["ml-pipelines", "monitoring", "communication"]
+
+
 def test_the_gap_table_of_a_role_gives_the_gap_at_every_level():
     table = gap_table(mini_mlops(), "engineer")
 
