@@ -362,13 +362,10 @@ def mark_none(
 @require_POST
 @login_required
 def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) -> HttpResponse:
-    """Autosave of one answer: a fragment for htmx, a redirect back to the step without it."""
-    assessment = _get_own_assessment_or_404(request, assessment_id)
-    skill = (
-        Skill.objects.filter(version_id=assessment.version_id, slug=skill_slug)
-        .select_related("category")
-        .first()
-    )
+    """Autosave of one answer: a fragment for htmx, a redirect back to the step without it.
+    Queries: session, user, the assessment with the skill, the answer's two statements
+    (Assessment.record_answers), the progress."""
+    assessment, skill = _get_own_assessment_and_skill_or_404(request, assessment_id, skill_slug)
     if skill is None:
         message = f"“{skill_slug}” is not a skill of this assessment's ladder version."
         return _answer_error(request, assessment, None, message, status=400)
@@ -409,6 +406,19 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
         "current": progress.step(skill.category.slug),
     }
     return render(request, "assessments/step.html#autosave-response", context)
+
+
+def _get_own_assessment_and_skill_or_404(
+    request: HttpRequest, assessment_id: uuid.UUID, skill_slug: str
+) -> tuple[Assessment, Skill | None]:
+    """The signed-in user's assessment with its version (anyone else's is a 404, so its
+    existence never leaks) and the skill of that version with this slug (None when it has
+    none), in one query."""
+    assessments = (
+        Assessment.objects.owned_by(request.user).select_related("version").with_skill(skill_slug)
+    )
+    assessment = get_object_or_404(assessments, pk=assessment_id)
+    return assessment, getattr(assessment, "asked_skill", None)
 
 
 def _stored_level(assessment: Assessment, skill: Skill) -> int | None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import IntegrityError, connections, models, transaction
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -151,23 +152,25 @@ def levels_from_snapshot(snapshot: str, skill_count: int) -> list[int] | None:
 def progress_of(version_id: int, answers: models.QuerySet) -> Progress:
     """Answered and total skills per category of a version, in step order, where `answers`
     (rows with a skill, already narrowed to one assessment or review) are the answers: one
-    query."""
-    skills = Skill.objects.filter(category=OuterRef("pk"))
-    answered = answers.filter(skill__category=OuterRef("pk"))
-    categories = (
-        Category.objects.filter(version_id=version_id)
-        .in_matrix_order()
-        .annotate(
-            skill_count=_count(skills, "category_id"),
-            answered_count=_count(answered, "skill__category_id"),
-        )
+    query.
+
+    Written as SQL because every autosave asks for it: the ORM took several times longer to
+    build the query (two correlated counts) than the database took to run it."""
+    answered, params = answers.order_by().values("skill_id").query.sql_with_params()
+    quote = connections[answers.db].ops.quote_name
+    sql = (
+        f"SELECT c.*, COUNT(s.id) AS skill_count, COUNT(a.skill_id) AS answered_count "
+        f"FROM {quote(Category._meta.db_table)} c "
+        # Inner join: a category without skills asks nothing, so it is not a step.
+        f"INNER JOIN {quote(Skill._meta.db_table)} s ON s.category_id = c.id "
+        f"LEFT JOIN ({answered}) a ON a.skill_id = s.id "
+        f"WHERE c.version_id = %s GROUP BY c.id ORDER BY c.position, c.id"
     )
+    categories = Category.objects.db_manager(answers.db).raw(sql, [*params, version_id])
     return Progress(
         steps=[
             StepProgress(category=c, answered=c.answered_count, total=c.skill_count)
             for c in categories
-            # A category without skills asks nothing: it is not a step.
-            if c.skill_count
         ]
     )
 
@@ -185,6 +188,12 @@ class AssessmentQuerySet(models.QuerySet):
             ),
             skill_count=_count(Skill.objects.filter(version=OuterRef("version")), "version_id"),
         )
+
+    def with_skill(self, slug: str) -> AssessmentQuerySet:
+        """Each with `asked_skill`, the skill of its pinned version with this slug, and that
+        skill's category, in the same query; the attribute is absent when there is none."""
+        skill = FilteredRelation("version__skills", condition=Q(version__skills__slug=slug))
+        return self.annotate(asked_skill=skill).select_related("asked_skill__category")
 
     def for_list(self) -> AssessmentQuerySet:
         return self.select_related("track", "version", "target_role").with_progress()
@@ -289,18 +298,27 @@ class Assessment(models.Model):
 
     def record_answers(self, answers: Iterable[Answer], sequence: int) -> int:
         """Store answers unless a newer one (higher sequence) is already stored for the skill;
-        returns how many were written. Raises AssessmentLocked once submitted."""
+        returns how many were written. Raises AssessmentLocked once submitted.
+
+        Every statement checks on its own that the assessment is still a draft
+        (Rating.objects.record), so no answer lands after a submission whatever runs between
+        them. Several answers (a step page) are written in one transaction, to land together
+        or not at all; one (an autosave) needs none, and holds no lock between statements."""
+        answers = list(answers)
         now = timezone.now()
-        written = 0
-        with transaction.atomic():
-            # The write takes the row lock that submit() takes too, so no answer can land
-            # after the submission has checked that every skill is answered.
+        together = transaction.atomic() if len(answers) > 1 else nullcontext()
+        with together:
             still_draft = Assessment.objects.filter(pk=self.pk, status=self.Status.DRAFT)
             if not still_draft.update(updated_at=now):
                 raise AssessmentLocked
-            for answer in answers:
-                written += Rating.objects.record(self, answer, sequence=sequence, now=now)
-        self.updated_at = now
+            self.updated_at = now
+            written = sum(
+                Rating.objects.record(self, answer, sequence=sequence, now=now)
+                for answer in answers
+            )
+            # Refused answers: newer ones are stored, or it was submitted in between.
+            if written < len(answers) and not still_draft.exists():
+                raise AssessmentLocked
         return written
 
     def answer_unanswered(self, skill_ids: Iterable[int], level: int) -> int:
@@ -374,12 +392,42 @@ class Assessment(models.Model):
 class RatingQuerySet(models.QuerySet):
     def record(self, assessment: Assessment, answer: Answer, *, sequence: int, now) -> bool:
         """Upsert one answer keyed on (assessment, skill), written only over an older sequence,
-        so a late request carrying an older answer never overwrites a newer one."""
-        values = {"level": answer.level, "updated_at": now}
+        so a late request carrying an older answer never overwrites a newer one, and only
+        while the assessment is a draft; returns whether it was written.
+
+        One statement: the row is inserted from the assessment's own row, read with a share
+        lock where the database has one (PostgreSQL), so a concurrent submit()
+        (select_for_update) either waits for this answer or is seen by it; SQLite runs one
+        writer at a time anyway."""
+        connection = connections[self.db]
+        rating, assessments = Rating._meta, Assessment._meta
+        quote = connection.ops.quote_name
+        evidence = "" if answer.evidence is None else answer.evidence
+        updated = ["level", "sequence", "updated_at"]
         if answer.evidence is not None:
-            values["evidence"] = answer.evidence
-        keys = {"assessment": assessment, "skill_id": answer.skill_id}
-        return record_newer(self, keys, values, sequence=sequence, defaults={"evidence": ""})
+            updated.append("evidence")
+        assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
+        lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+        sql = (
+            f"INSERT INTO {quote(rating.db_table)} (assessment_id, skill_id, level, evidence, "
+            f"{quote('sequence')}, updated_at) "
+            f"SELECT id, %s, %s, %s, %s, %s FROM {quote(assessments.db_table)} "
+            f"WHERE id = %s AND status = %s{lock} "
+            f"ON CONFLICT (assessment_id, skill_id) DO UPDATE SET {assignments} "
+            f"WHERE {quote(rating.db_table)}.{quote('sequence')} < excluded.{quote('sequence')}"
+        )
+        params = [
+            answer.skill_id,
+            answer.level,
+            evidence,
+            sequence,
+            rating.get_field("updated_at").get_db_prep_value(now, connection),
+            assessments.pk.get_db_prep_value(assessment.pk, connection),
+            Assessment.Status.DRAFT,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0
 
     def levels_by_assessment(self) -> dict[uuid.UUID, dict[str, int]]:
         """Assessment id -> {skill slug: level}, for every rating in this queryset: one query."""

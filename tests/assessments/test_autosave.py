@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 
-from assessments.models import Assessment, AssessmentLocked, Rating, server_sequence
-from tests.assessments.conftest import HTMX, rate_url, step_url, stored
+from assessments.models import Answer, Assessment, AssessmentLocked, Rating, server_sequence
+from assessments.models.assessment import RatingQuerySet
+from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +261,37 @@ def test_a_locked_answer_points_to_the_report_not_to_a_retry(
     assert f'href="{reverse("assessments:report", args=[submitted.pk])}"' in body
     assert "Try again" not in body
     assert "data-retry" not in body
+
+
+def test_an_answer_submitted_away_between_its_two_statements_is_refused(
+    owner_client, assessment, skill, monkeypatch
+):
+    # The submission lands after "last saved" was touched and before the answer's upsert:
+    # the upsert checks the status itself, so the answer is refused and not stored.
+    answer_all(assessment)
+    before = stored(assessment)
+    record = RatingQuerySet.record
+
+    def submitted_first(self, *args, **kwargs):
+        Assessment.objects.get(pk=assessment.pk).submit()
+        return record(self, *args, **kwargs)
+
+    monkeypatch.setattr(RatingQuerySet, "record", submitted_first)
+
+    response = owner_client.post(rate_url(assessment, skill.slug), {"level": 5}, headers=HTMX)
+
+    assert response.status_code == 409
+    assert stored(assessment) == before
+
+
+def test_the_upsert_alone_never_writes_to_a_submitted_assessment(submitted, skill):
+    before = stored(submitted)
+    answer = Answer(skill_id=skill.pk, level=5, evidence="late")
+
+    written = Rating.objects.record(submitted, answer, sequence=server_sequence(), now=now())
+
+    assert written is False
+    assert stored(submitted) == before
 
 
 def test_a_stale_page_answering_a_submitted_assessment_is_told_the_stored_answer(

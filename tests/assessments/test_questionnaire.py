@@ -730,11 +730,11 @@ def test_posts_without_the_csrf_token_are_forbidden(owner, assessment, name):
 # session, user, assessment (with version, track and target role), progress per step,
 # skills of the step, stored ratings of the step.
 STEP_PAGE_QUERIES = 6
-# session, user, assessment, skill; savepoint, updated_at + row lock, conditional update,
-# release; progress per step.
-AUTOSAVE_QUERIES = 9
-# The first answer to a skill: the update finds no row, so savepoint, insert, release too.
-FIRST_AUTOSAVE_QUERIES = 12
+# session, user, assessment with the skill; "last saved" of a draft, the answer's upsert
+# (written only over an older answer and while a draft); progress per step.
+AUTOSAVE_QUERIES = 6
+# The first answer to a skill costs the same: the upsert inserts it.
+FIRST_AUTOSAVE_QUERIES = 6
 
 
 @pytest.fixture(params=[10, 150], ids=["10-skills", "150-skills"])
