@@ -143,6 +143,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "careerfit.proxy.client_ip"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 
+# In the database, read once a request: a cache in front of it (cached_db) would have to be
+# shared by every app process, or a log-out on one process would leave the session alive in
+# the others' caches (their copies outlive the row); the site runs no shared cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "en-us"
