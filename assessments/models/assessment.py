@@ -400,29 +400,28 @@ class RatingQuerySet(models.QuerySet):
         (select_for_update) either waits for this answer or is seen by it; SQLite runs one
         writer at a time anyway."""
         connection = connections[self.db]
-        rating, assessments = Rating._meta, Assessment._meta
         quote = connection.ops.quote_name
-        evidence = "" if answer.evidence is None else answer.evidence
-        updated = ["level", "sequence", "updated_at"]
-        if answer.evidence is not None:
-            updated.append("evidence")
-        assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updated)
+        ratings, assessments = quote(Rating._meta.db_table), quote(Assessment._meta.db_table)
+        columns = ["assessment_id", "skill_id", "level", "evidence", "sequence", "updated_at"]
+        # The stored note is kept when none was posted.
+        replaced = [
+            name for name in columns[2:] if name != "evidence" or answer.evidence is not None
+        ]
+        assignments = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in replaced)
         lock = " FOR SHARE" if connection.features.has_select_for_update else ""
         sql = (
-            f"INSERT INTO {quote(rating.db_table)} (assessment_id, skill_id, level, evidence, "
-            f"{quote('sequence')}, updated_at) "
-            f"SELECT id, %s, %s, %s, %s, %s FROM {quote(assessments.db_table)} "
-            f"WHERE id = %s AND status = %s{lock} "
+            f"INSERT INTO {ratings} ({', '.join(map(quote, columns))}) "
+            f"SELECT id, %s, %s, %s, %s, %s FROM {assessments} WHERE id = %s AND status = %s{lock} "
             f"ON CONFLICT (assessment_id, skill_id) DO UPDATE SET {assignments} "
-            f"WHERE {quote(rating.db_table)}.{quote('sequence')} < excluded.{quote('sequence')}"
+            f"WHERE {ratings}.{quote('sequence')} < excluded.{quote('sequence')}"
         )
         params = [
             answer.skill_id,
             answer.level,
-            evidence,
+            answer.evidence or "",
             sequence,
-            rating.get_field("updated_at").get_db_prep_value(now, connection),
-            assessments.pk.get_db_prep_value(assessment.pk, connection),
+            Rating._meta.get_field("updated_at").get_db_prep_value(now, connection),
+            Assessment._meta.pk.get_db_prep_value(assessment.pk, connection),
             Assessment.Status.DRAFT,
         ]
         with connection.cursor() as cursor:
