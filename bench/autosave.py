@@ -331,8 +331,12 @@ def one_client(args: argparse.Namespace) -> OneClient:
     def autosave() -> None:
         skill = skills[rng.randrange(len(skills))]
         data = {"level": rng.randint(0, 5), "seq": next(sequence), "evidence": "note"}
+        # Form-encoded, as htmx sends it (the test client would send multipart).
         response = client.post(
-            f"/assessments/{assessment.pk}/ratings/{skill}/", data, headers={"HX-Request": "true"}
+            f"/assessments/{assessment.pk}/ratings/{skill}/",
+            urllib.parse.urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true"},
         )
         assert response.status_code == 200, response.status_code
 
