@@ -10,6 +10,7 @@ from django.utils.timezone import now
 
 from assessments.models import Answer, Assessment, AssessmentLocked, Rating, server_sequence
 from assessments.models.assessment import RatingQuerySet
+from roles.models import Category
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.factories import AssessmentFactory, make_ladder
 
@@ -405,3 +406,22 @@ def test_the_step_form_says_which_answers_a_newer_one_kept(owner_client, assessm
         notice.startswith("Saved your answers on") and "except" not in notice for notice in notices
     )
     assert stored(assessment)[skill.slug][:2] == (4, "")
+
+
+def test_progress_counts_each_step_and_skips_a_category_without_skills(owner):
+    ladder = make_ladder(publish=False)
+    steps = list(ladder.categories.order_by("position").values_list("slug", flat=True))
+    # A category the editor left empty asks nothing: it is no step of the questionnaire.
+    Category.objects.create(version=ladder, slug="empty", name="Empty", position=9)
+    ladder.publish()
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    skill = ladder.skills.select_related("category").order_by("position").first()
+    answer = Answer(skill_id=skill.pk, level=2, evidence=None)
+    assessment.record_answers([answer], sequence=server_sequence())
+    assessment.record_answers([answer], sequence=server_sequence())  # changed, not added
+
+    progress = assessment.progress()
+
+    assert [step.category.slug for step in progress.steps] == steps
+    assert (progress.answered, progress.total) == (1, ladder.skills.count())
+    assert progress.step(skill.category.slug).answered == 1
