@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,24 +86,38 @@ def serve_to_test_client() -> None:
 @dataclass(frozen=True)
 class Timing:
     median: float  # seconds
-    ratio: float  # to the trivial page, median of the rounds' own ratios
+    ratio: float  # to the floor, median of the rounds' own ratios
     size: int  # bytes
     queries: int
+    p95: float = 0.0  # seconds
 
 
 def time_pages(client, urls: dict[str, str], repeats: int) -> dict[str, Timing]:
-    """Time each URL against the trivial page: after warm-up, rounds of one request per URL,
-    each after a garbage collection, so that a shared machine's load and the garbage of one
-    request fall on every URL alike. Queries are counted on one request after warm-up."""
+    """Time each URL (GET) against the trivial page; see time_requests."""
+    requests = {TRIVIAL: get("/bench/trivial/")}
+    requests.update({name: get(url) for name, url in urls.items()})
+    return time_requests(client, requests, repeats, floor=TRIVIAL)
+
+
+def get(url: str) -> Callable:
+    return lambda client: client.get(url)
+
+
+def time_requests(
+    client, requests: dict[str, Callable], repeats: int, floor: str
+) -> dict[str, Timing]:
+    """Time each request (a function of the client that returns its response) against the
+    one named `floor`: after warm-up, rounds of one call of each, each after a garbage
+    collection, so that a shared machine's load and the garbage of one request fall on every
+    request alike. Queries are counted on one call after warm-up."""
     from django.db import connection
 
-    urls = {TRIVIAL: "/bench/trivial/", **urls}
     sizes: dict[str, int] = {}
     queries: dict[str, int] = {}
-    for name, url in urls.items():
+    for name, request in requests.items():
         for _ in range(WARMUP):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
+            response = request(client)
+            assert response.status_code == 200, (name, response.status_code)
         sizes[name] = len(response.content)
         count = 0
 
@@ -113,22 +127,23 @@ def time_pages(client, urls: dict[str, str], repeats: int) -> dict[str, Timing]:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counter):
-            client.get(url)
+            request(client)
         queries[name] = count
-    timings: dict[str, list[float]] = {name: [] for name in urls}
+    timings: dict[str, list[float]] = {name: [] for name in requests}
     for _ in range(repeats):
-        for name, url in urls.items():
+        for name, request in requests.items():
             gc.collect()
             start = time.perf_counter()
-            client.get(url)
+            request(client)
             timings[name].append(time.perf_counter() - start)
-    floors = timings[TRIVIAL]
+    floors = timings[floor]
     return {
         name: Timing(
             median=statistics.median(times),
             ratio=statistics.median(t / f for t, f in zip(times, floors, strict=True)),
             size=sizes[name],
             queries=queries[name],
+            p95=statistics.quantiles(times, n=20, method="inclusive")[18],
         )
         for name, times in timings.items()
     }
