@@ -30,6 +30,7 @@ import argparse
 import gc
 import http.client
 import itertools
+import json
 import os
 import random
 import shutil
@@ -86,6 +87,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--json", action="store_true", help="a last line of JSON for bench/run.py's table"
+    )
     return parser.parse_args()
 
 
@@ -444,6 +448,22 @@ def report(
         and lost == 0
     )
     print("targets met" if met else "TARGETS MISSED")
+    if args.json:
+        # For bench/run.py's table: one line, last.
+        cuts = percentiles(autosave)
+        row = {
+            "operation": (
+                f"autosave, {args.clients} clients: throughput vs /healthz "
+                f"({len(errors)} errors, {lost} lost)"
+            ),
+            "queries": str(len(solo.queries)),
+            "median": f"{cuts['p50'] * 1000:.1f} ms",
+            "p95": f"{cuts['p95'] * 1000:.1f} ms",
+            "ratio": ratio,
+            "target": f">= {THROUGHPUT_RATIO_TARGET}x, no error or loss",
+            "met": ratio >= THROUGHPUT_RATIO_TARGET and not errors and lost == 0,
+        }
+        print(json.dumps([row]))
     return met
 
 

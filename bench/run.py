@@ -22,6 +22,7 @@ import random
 import subprocess
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from inprocess import ROOT, get, serve_to_test_client, throwaway_sqlite, time_requests
 
@@ -93,7 +94,7 @@ def page_rows(args: argparse.Namespace) -> list[Row]:
         (f"{SYNTHETIC[0]} skills x {SYNTHETIC[1]} roles", synthetic),
     ):
         rows += ladder_rows(label, version, rng, args.repeats)
-    rows += history_rows(shipped, rng, args.repeats)
+    rows += history_rows(synthetic, rng, args.repeats)
     return rows
 
 
@@ -132,9 +133,14 @@ def ladder_rows(label: str, version, rng: random.Random, repeats: int) -> list[R
     autosave_seq = iter(range(10**15, 10**16))
 
     def autosave(client):
+        # Form-encoded, as htmx sends it.
+        body = urlencode(
+            {"level": next(autosave_seq) % (version.max_level + 1), "seq": next(autosave_seq)}
+        )
         return client.post(
             f"/assessments/{draft.pk}/ratings/{skill.slug}/",
-            {"level": next(autosave_seq) % (version.max_level + 1), "seq": next(autosave_seq)},
+            body,
+            content_type="application/x-www-form-urlencoded",
             headers={"HX-Request": "true"},
         )
 
@@ -202,13 +208,14 @@ def subprocess_rows() -> list[Row]:
     """The figures of the benchmarks that run in processes of their own, read from the JSON
     each writes with --json."""
     rows = []
-    for script, extra in (("autosave.py", ["--skills", str(SYNTHETIC[0])]), ("scoring.py", [])):
-        command = [sys.executable, str(ROOT / "bench" / script), *extra, "--json"]
+    for script in ("autosave.py", "scoring.py"):
+        command = [sys.executable, str(ROOT / "bench" / script), "--json"]
         # On SQLite, as the targets say.
         env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
         done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
         if done.returncode not in (0, 1) or not done.stdout.strip():
-            rows.append(Row(f"{script} failed", "", "", "", None, done.stderr[-200:], False))
+            last_line = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            rows.append(Row(f"bench/{script} failed", "", "", "", None, last_line[:80], False))
             continue
         rows += [Row(**row) for row in json.loads(done.stdout.strip().splitlines()[-1])]
     return rows
