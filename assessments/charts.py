@@ -283,8 +283,10 @@ def dumbbells(
 ) -> Dumbbells:
     """Groups of (label, rated, required) on 0..maximum. Within a group, the biggest gaps
     come first, then the order given; empty groups are left out."""
+    # Where each level sits, worked out once rather than twice per row.
+    positions = [dumbbell_x(level, maximum) for level in range(maximum + 1)]
     return Dumbbells(
-        ticks=tuple((dumbbell_x(level, maximum), str(level)) for level in range(maximum + 1)),
+        ticks=tuple((x, str(level)) for level, x in enumerate(positions)),
         groups=tuple(
             DumbbellGroup(
                 title=title,
@@ -295,8 +297,8 @@ def dumbbells(
                                 label=label,
                                 rated=rated,
                                 required=required,
-                                rated_x=dumbbell_x(rated, maximum),
-                                required_x=dumbbell_x(required, maximum),
+                                rated_x=positions[rated],
+                                required_x=positions[required],
                                 gap=max(0, required - rated),
                             )
                             for label, rated, required in rows

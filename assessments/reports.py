@@ -307,7 +307,6 @@ def role_detail(
     statements: dict[str, dict[str, str]],
     evidence: dict[str, str],
 ) -> RoleDetail:
-    matrix = scored.matrix
     slug = role_score.slug
     categories = tuple(
         CategoryRow(
@@ -318,16 +317,17 @@ def role_detail(
         )
         for category in role_score.categories
     )
-    gaps = {gap.skill: gap for gap in role_score.gaps}
+    gaps = {gap.skill: gap.gap for gap in role_score.gaps}
+    labels, levels, skills_by_slug = scored.level_labels, scored.levels, scored.skills
     skills = tuple(
         SkillRow(
-            name=scored.skills[r.skill].name,
-            category=scored.category_names[scored.skills[r.skill].category],
+            name=skills_by_slug[r.skill].name,
+            category=scored.category_names[skills_by_slug[r.skill].category],
             importance=r.importance,
             importance_name=IMPORTANCE_NAMES[r.importance],
-            required=level_label(matrix, r.level),
-            rated=level_label(matrix, scored.levels.get(r.skill, 0)),
-            gap=gaps[r.skill].gap if r.skill in gaps else 0,
+            required=labels[r.level],
+            rated=labels[levels.get(r.skill, 0)],
+            gap=gaps.get(r.skill, 0),
             evidence=evidence.get(r.skill, ""),
         )
         for r in scored.requirements(role_score)
@@ -355,8 +355,8 @@ def role_detail(
             GapRow(
                 skill=scored.skills[gap.skill].name,
                 category=scored.category_names[gap.category],
-                rated=level_label(matrix, gap.rated),
-                required=level_label(matrix, gap.required),
+                rated=labels[gap.rated],
+                required=labels[gap.required],
                 importance=gap.importance,
                 importance_name=IMPORTANCE_NAMES[gap.importance],
                 priority=gap.priority,

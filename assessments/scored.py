@@ -99,6 +99,12 @@ class Scored:
         return {skill.slug: skill for skill in self.matrix.skills}
 
     @cached_property
+    def level_labels(self) -> tuple[str, ...]:
+        """level_label of every level of the scale, by level: a report labels two levels per
+        requirement of each role it details, hundreds of rows."""
+        return tuple(level_label(self.matrix, level) for level in range(len(self.matrix.scale)))
+
+    @cached_property
     def category_names(self) -> dict[str, str]:
         return {category.slug: category.name for category in self.matrix.categories}
 
