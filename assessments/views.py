@@ -214,9 +214,10 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
 
 def _stored_answers(assessment: Assessment, category: Category) -> dict[int, dict]:
     """The stored answers of a step by skill id, as the step's forms take them."""
+    rows = assessment.ratings.filter(skill__category=category).order_by()
     return {
-        rating.skill_id: {"level": rating.level, "evidence": rating.evidence}
-        for rating in assessment.ratings.filter(skill__category=category).order_by()
+        skill_id: {"level": level, "evidence": evidence}
+        for skill_id, level, evidence in rows.values_list("skill_id", "level", "evidence")
     }
 
 
