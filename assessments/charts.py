@@ -3,7 +3,8 @@
 laid out as plain numbers and point lists for the templates.
 
 Plain Python, free of Django: what goes in is labels and numbers, what comes out is where to
-draw them. The templates (report.html, progress.html) turn it into SVG; report.css styles it.
+draw them, and for the line chart its SVG shapes too. The templates (report.html, progress.html)
+put it on the page; report.css styles it.
 """
 
 from __future__ import annotations
@@ -342,6 +343,53 @@ class LineChart:
     @property
     def label_x(self) -> float:
         return self.right + 10
+
+    @property
+    def shapes(self) -> str:
+        """The chart's axes, thresholds and lines as SVG markup for inside its <svg>, every
+        text escaped: a line per role, each with its own end label, is too many template
+        nodes for a page that draws it on every view."""
+        return "".join(
+            [
+                '<g class="axis">',
+                *(self._level(y, label, "grid-line", "") for y, label in self.y_ticks),
+                *(
+                    f'<text x="{x}" y="{int(self.bottom) + 22}" text-anchor="middle">'
+                    f"{escape(label)}</text>"
+                    for x, label in self.x_ticks
+                ),
+                "</g>",
+                *(
+                    self._level(y, label, "threshold", ' class="threshold-label"')
+                    for y, label in self.thresholds
+                ),
+                *map(self._series, self.lines),
+            ]
+        )
+
+    def _level(self, y: float, label: str, line_class: str, label_class: str) -> str:
+        """A level across the chart, labelled on the axis (left of it, as the template's
+        `add` filter rounded it)."""
+        return (
+            f'<line class="{line_class}" x1="{self.left}" x2="{self.right}" y1="{y}" y2="{y}"/>'
+            f'<text x="{int(self.left) - 8}" y="{y}" text-anchor="end" '
+            f'dominant-baseline="middle"{label_class}>{escape(label)}</text>'
+        )
+
+    def _series(self, line: ChartLine) -> str:
+        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+        return "".join(
+            [
+                f'<g class="series series-{line.index}">',
+                *(f'<polyline points="{points}"{dash}/>' for points in line.segments),
+                *(
+                    f'<circle cx="{x}" cy="{y}" r="4"><title>{escape(text)}</title></circle>'
+                    for x, y, text in line.dots
+                ),
+                f'<text class="series-label" x="{self.label_x}" y="{line.label_y}" '
+                f'dominant-baseline="middle">{escape(line.title)}</text></g>',
+            ]
+        )
 
 
 DASHES = ("", "8 4", "2 4", "12 4 2 4")

@@ -223,6 +223,27 @@ def test_a_few_dates_are_all_shown():
     assert [label for _, label in chart.x_ticks] == ["a", "b", "c", "d", "e"]
 
 
+def test_the_line_charts_texts_are_escaped_and_its_shapes_drawn_where_laid_out():
+    chart = line_chart(
+        ["<b>1 Mar</b>", "2 Apr & after"],
+        [("R&D <lead>", [40, 60]), ("Ops", [None, 50])],
+        thresholds=[(90, "<ready>")],
+    )
+
+    shapes = chart.shapes
+    assert "<b>" not in shapes and "<lead>" not in shapes and "<ready>" not in shapes
+    assert '<text x="84.0" y="292" text-anchor="middle">&lt;b&gt;1 Mar&lt;/b&gt;</text>' in shapes
+    assert ">2 Apr &amp; after</text>" in shapes
+    assert "<title>R&amp;D &lt;lead&gt;: 60% on 2 Apr &amp; after</title>" in shapes
+    assert 'class="threshold-label">&lt;ready&gt; 90%</text>' in shapes
+    lead, ops = chart.lines
+    assert shapes.count("<polyline") == 2
+    assert f'<polyline points="{lead.segments[0]}"/>' in shapes
+    assert f'<polyline points="{ops.segments[0]}" stroke-dasharray="8 4"/>' in shapes
+    assert shapes.count('<circle cx="570.0"') == 2
+    assert f'x="{chart.label_x}" y="{ops.label_y}" dominant-baseline="middle">Ops</text>' in shapes
+
+
 # --- Dumbbells -----------------------------------------------------------------------------------
 
 

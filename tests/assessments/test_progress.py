@@ -352,6 +352,23 @@ def test_the_level_names_in_the_changes_are_escaped(owner_client, owner):
     )
 
 
+def test_the_role_titles_in_the_chart_are_escaped(owner_client, owner):
+    ladder = make_ladder(skills=1, roles=1, categories=1, publish=False)
+    ladder.roles.update(title="<i>Lead</i> & more")
+    ladder.publish()
+    for level in (1, 2):
+        assessment = AssessmentFactory(user=owner, version=ladder)
+        Rating.objects.create(assessment=assessment, skill=ladder.skills.get(), level=level)
+        assessment.submit()
+
+    body = owner_client.get(progress_url(ladder.track.slug)).content.decode()
+
+    chart = re.search(r'<svg class="line-chart".*?</svg>', body, re.S).group(0)
+    assert "<i>" not in chart
+    assert 'dominant-baseline="middle">&lt;i&gt;Lead&lt;/i&gt; &amp; more</text>' in chart
+    assert "<title>&lt;i&gt;Lead&lt;/i&gt; &amp; more: " in chart
+
+
 @pytest.mark.parametrize("compare", ["nonsense", "", "00000000-0000-0000-0000-000000000000"])
 def test_compare_with_an_unknown_pair_shows_the_usual_page(owner_client, owner, compare):
     ladder, _ = long_history(owner, 4)
