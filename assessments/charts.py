@@ -411,9 +411,11 @@ def line_chart(
     left, right, top, bottom = 84.0, 570.0, 14.0, 270.0
     count = len(dates)
     step = (right - left) / (count - 1) if count > 1 else 0.0
-
-    def x_of(position: int) -> float:
-        return round(left + position * step if count > 1 else (left + right) / 2, 1)
+    # Every line has a point at each date: where they fall across is worked out once. A
+    # single assessment sits in the middle.
+    xs = [round(left + position * step, 1) for position in range(count)]
+    if count == 1:
+        xs = [round((left + right) / 2, 1)]
 
     def y_of(value: float) -> float:
         return round(bottom - (bottom - top) * value / 100, 1)
@@ -422,30 +424,33 @@ def line_chart(
 
     lines = []
     for index, (title, values) in enumerate(series):
-        segments, current, dots = [], [], []
+        segments, current, points = [], [], []
         for position, value in enumerate(values):
             if value is None:
                 if current:
                     segments.append(" ".join(current))
                 current = []
                 continue
-            x, y = x_of(position), y_of(value)
+            x, y = xs[position], y_of(value)
             current.append(f"{x},{y}")
-            dots.append((x, y, f"{title}: {value}% on {dates[position]}"))
+            points.append((x, y, position))
         if current:
             segments.append(" ".join(current))
-        if not dots:
+        if not points:
             continue
         if step < DOT_SPACING:
-            dots = dots[-1:]
+            points = points[-1:]
         lines.append(
             ChartLine(
                 title=title,
                 index=index % SERIES_STYLES,
                 dash=DASHES[index % len(DASHES)],
                 segments=tuple(segments),
-                dots=tuple(dots),
-                label_y=dots[-1][1],
+                dots=tuple(
+                    (x, y, f"{title}: {values[position]}% on {dates[position]}")
+                    for x, y, position in points
+                ),
+                label_y=points[-1][1],
             )
         )
     return LineChart(
@@ -461,7 +466,7 @@ def line_chart(
             for value in (0, 25, 50, 75, 100)
             if all(abs(value - threshold) >= 8 for threshold, _ in thresholds)
         ),
-        x_ticks=tuple((x_of(position), dates[position]) for position in shown),
+        x_ticks=tuple((xs[position], dates[position]) for position in shown),
         thresholds=tuple((y_of(value), f"{label} {value}%") for value, label in thresholds),
         lines=_spread_labels(lines, top, bottom),
     )
