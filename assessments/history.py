@@ -16,13 +16,12 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from itertools import pairwise
 from operator import attrgetter
 
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 
 from assessments import scoring
 from assessments.charts import LineChart, line_chart
@@ -55,6 +54,8 @@ class HistoryEntry:
     matrix: Matrix
     levels: tuple[int, ...]  # in the matrix's skill order, unrated as 0
     standing: Standing
+    day: str  # "24 Oct 2022": the moment's date as the date filter writes "j M Y"
+    iso: str  # the moment in the current time zone, as the date filter writes "c"
 
     @property
     def fit_title(self) -> str | None:
@@ -71,13 +72,6 @@ class HistoryEntry:
     @property
     def moment(self) -> datetime:
         return self.assessment.submitted_at or self.assessment.created_at
-
-    @cached_property
-    def day(self) -> str:
-        """ "24 Oct 2022", as the date filter writes "j M Y": the chart asks it of every
-        submission, and this is a fraction of the filter's cost."""
-        local = localtime(self.moment)
-        return f"{local.day} {MONTHS_3[local.month].title()} {local.year}"
 
     def levels_by_slug(self) -> dict[str, int]:
         return dict(zip((skill.slug for skill in self.matrix.skills), self.levels, strict=True))
@@ -200,8 +194,9 @@ def build_history(
     """`levels`: assessment id -> levels in its matrix's skill order; `matrices`: version id
     -> Matrix; `compare`: the id of a submitted assessment to compare in full with the one
     before it; `all_pairs`: list every pair of consecutive submissions, not the latest few."""
+    calendar = _Calendar()
     entries = tuple(
-        _entry(assessment, matrices[assessment.version_id], levels[assessment.pk])
+        _entry(assessment, matrices[assessment.version_id], levels[assessment.pk], calendar)
         for assessment in assessments
     )
     submitted = tuple(
@@ -243,14 +238,39 @@ def build_history(
     )
 
 
-def _entry(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> HistoryEntry:
+def _entry(
+    assessment: Assessment, matrix: Matrix, levels: Sequence[int], calendar: _Calendar
+) -> HistoryEntry:
     levels = tuple(levels)
+    local = calendar.local(assessment.submitted_at or assessment.created_at)
     return HistoryEntry(
         assessment=assessment,
         matrix=matrix,
         levels=levels,
         standing=standing(assessment, matrix, levels),
+        day=calendar.day(local),
+        iso=local.isoformat(),
     )
+
+
+class _Calendar:
+    """Dates as the date filter writes them, in the current time zone and language, each
+    looked up once a page rather than once a date: a history shows every submission's date
+    (the chart asks for them all), and the filter costs several times this."""
+
+    def __init__(self) -> None:
+        self.zone = get_current_timezone()
+        self.months: dict[int, str] = {}
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def day(self, local: datetime) -> str:
+        """ "24 Oct 2022", as "j M Y"."""
+        month = self.months.get(local.month)
+        if month is None:
+            month = self.months[local.month] = MONTHS_3[local.month].title()
+        return f"{local.day} {month} {local.year}"
 
 
 def _ladder(matrix: Matrix) -> list[scoring.MatrixRole]:
