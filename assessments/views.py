@@ -578,20 +578,28 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
     `?compare=<assessment id>` writes out in full what moved between that submission and the
     one before it, `?pairs=all` lists every pair of consecutive submissions, not the latest few.
 
-    Queries: the track, the assessments, the answers of the drafts among them, and four for
-    the matrices of all the versions this process has not built yet: more assessments,
-    skills or versions cost nothing more (submitted levels were kept at submission)."""
+    Queries: the track, the assessments, the answers of the drafts among them (when there
+    are any), and four for the matrices of all the versions this process has not built yet:
+    more assessments, skills or versions cost nothing more (submitted levels were kept at
+    submission)."""
     track = get_object_or_404(Track, slug=track_slug)
-    # Dates and texts of no use here are left in the database: a history of fifty rows would
-    # convert each of them fifty times.
+    # Only what the page shows or scores with is read: a history of fifty rows would convert
+    # every other column fifty times. The version's scale and thresholds stay, for a matrix
+    # this process has not built yet.
     assessments = list(
-        Assessment.objects.history(request.user, track).defer(
-            "updated_at",
-            "review_requested_at",
-            "version__created_at",
-            "version__published_at",
-            "target_role__summary",
-            "target_role__salary_source",
+        Assessment.objects.history(request.user, track).only(
+            "status",
+            "created_at",
+            "submitted_at",
+            "submitted_levels",
+            "version__number",
+            "version__status",
+            "version__scale",
+            "version__ready_threshold",
+            "version__close_threshold",
+            "version__content_hash",
+            "target_role__slug",
+            "target_role__title",
         )
     )
     matrices = matrices_of(assessments)
@@ -599,16 +607,17 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
     levels: dict[uuid.UUID, list[int]] = submitted_levels(
         ((a.pk, a.version_id, a.submitted_levels) for a in submitted), matrices
     )
-    drafts = Rating.objects.filter(
-        assessment__user=request.user,
-        assessment__track=track,
-        assessment__status=Assessment.Status.DRAFT,
-    ).levels_by_assessment()
-    for assessment in assessments:
-        if not assessment.is_submitted:
-            answers = drafts.get(assessment.pk, {})
+    drafts = [assessment for assessment in assessments if not assessment.is_submitted]
+    if drafts:
+        answers = Rating.objects.filter(
+            assessment__user=request.user,
+            assessment__track=track,
+            assessment__status=Assessment.Status.DRAFT,
+        ).levels_by_assessment()
+        for assessment in drafts:
+            stored = answers.get(assessment.pk, {})
             skills = matrices[assessment.version_id].skills
-            levels[assessment.pk] = [answers.get(skill.slug, 0) for skill in skills]
+            levels[assessment.pk] = [stored.get(skill.slug, 0) for skill in skills]
     history = build_history(
         assessments,
         levels,
