@@ -347,18 +347,16 @@ def _changes(previous: HistoryEntry, entry: HistoryEntry) -> Changes:
             added.append((skill.name, level_label(entry.matrix, after)))
             continue
         before = before_levels[skill.slug]
+        if after == before:
+            unchanged += 1
+            continue
         change = SkillChange(
             skill=skill.name,
             before=level_label(previous.matrix, before),
             after=level_label(entry.matrix, after),
             delta=after - before,
         )
-        if change.delta > 0:
-            rose.append(change)
-        elif change.delta < 0:
-            fell.append(change)
-        else:
-            unchanged += 1
+        (rose if change.delta > 0 else fell).append(change)
     removed = tuple(
         (skill.name, level_label(previous.matrix, before_levels[skill.slug]))
         for skill in previous.matrix.skills
