@@ -1,6 +1,6 @@
 """Scores read from the database: a stored matrix version as the scoring engine's input, an
-assessment scored on its pinned version (what the report, its exports and mentors read), and
-how the pages word the figures.
+assessment scored on its pinned version (what the report, its exports and mentors read), the
+skills a questionnaire step shows, and how the pages word the figures.
 
 The engine itself (`assessments.scoring`) is pure; this is where the ORM meets it, on the
 assessments side, so that the ladder app knows nothing of scoring."""
@@ -11,10 +11,11 @@ import math
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import TypeVar
 
 from assessments import scoring
 from assessments.models import Assessment, Rating, levels_from_snapshot
@@ -152,11 +153,12 @@ def published_matrix(version: MatrixVersion) -> Matrix:
 
 
 def forget_published_matrices() -> None:
-    """Empty this process's matrices and level statements (tests that count queries start
-    from none)."""
+    """Empty this process's matrices, level statements and step skills (tests that count
+    queries start from none)."""
     with _published_lock:
         _PUBLISHED_MATRICES.clear()
         _PUBLISHED_STATEMENTS.clear()
+        _PUBLISHED_STEP_SKILLS.clear()
 
 
 # What each level of each skill looks like: read for every report, and as immutable as the
@@ -168,19 +170,52 @@ def published_statements(assessment: Assessment) -> dict[str, dict[str, str]]:
     """Assessment.level_statements() (skill slug -> {level: statement}; not to be changed),
     read once per process for a published version (one query the first time, none after)
     and every time for a draft's."""
-    key = _cache_key(assessment.version)
+    return _kept(_PUBLISHED_STATEMENTS, _cache_key(assessment.version), assessment.level_statements)
+
+
+# The skills of each step of a questionnaire, as immutable in a published version: every step
+# page shows one category's, with their level statements.
+_PUBLISHED_STEP_SKILLS: OrderedDict[tuple[int, str], dict[int, tuple[Skill, ...]]] = OrderedDict()
+
+
+def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]:
+    """The category's skills in step order (not to be changed): for a published version the
+    whole version's read once per process (one query the first time, none after), for a
+    draft the category's every time."""
+    key = _cache_key(version)
+    if key is None:
+        return tuple(Skill.objects.filter(category=category).order_by("position", "pk"))
+    by_category = _kept(_PUBLISHED_STEP_SKILLS, key, lambda: _skills_by_category(version))
+    return by_category.get(category.pk, ())
+
+
+def _skills_by_category(version: MatrixVersion) -> dict[int, tuple[Skill, ...]]:
+    by_category: dict[int, list[Skill]] = {}
+    for skill in Skill.objects.filter(version=version).order_by("category_id", "position", "pk"):
+        by_category.setdefault(skill.category_id, []).append(skill)
+    return {category_id: tuple(skills) for category_id, skills in by_category.items()}
+
+
+T = TypeVar("T")
+
+
+def _kept(
+    kept: OrderedDict[tuple[int, str], T], key: tuple[int, str] | None, build: Callable[[], T]
+) -> T:
+    """build(), kept under key for this process's later calls, the last few keys only; built
+    afresh every time without a key (a draft's)."""
     if key is not None:
         with _published_lock:
-            if key in _PUBLISHED_STATEMENTS:
-                _PUBLISHED_STATEMENTS.move_to_end(key)
-                return _PUBLISHED_STATEMENTS[key]
-    statements = assessment.level_statements()
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+    value = build()
     if key is not None:
         with _published_lock:
-            _PUBLISHED_STATEMENTS[key] = statements
-            while len(_PUBLISHED_STATEMENTS) > _PUBLISHED_MATRICES_KEPT:
-                _PUBLISHED_STATEMENTS.popitem(last=False)
-    return statements
+            kept[key] = value
+            while len(kept) > _PUBLISHED_MATRICES_KEPT:
+                kept.popitem(last=False)
+    return value
 
 
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -49,6 +50,7 @@ from assessments.scored import (
     published_matrix,
     published_statements,
     score_assessment,
+    step_skills,
     submitted_levels,
 )
 from roles.models import Category, Skill, Track
@@ -162,7 +164,7 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
     current = progress.step(category_slug)
     if current is None:
         raise Http404("No such step in this assessment.")
-    skills = list(Skill.objects.filter(category=current.category).order_by("position", "pk"))
+    skills = step_skills(assessment.version, current.category)
     stored = _stored_answers(assessment, current.category)
     # (level chosen, evidence, error) by skill id; forms only for a posted step.
     shown = {pk: (str(answer["level"]), answer["evidence"], "") for pk, answer in stored.items()}
@@ -268,7 +270,7 @@ CHOICE = (
 
 
 def _questions(
-    assessment: Assessment, skills: list[Skill], shown: dict[int, tuple[str, str, str]]
+    assessment: Assessment, skills: Sequence[Skill], shown: dict[int, tuple[str, str, str]]
 ) -> list[Question]:
     """The step's skills as the page shows them, every text escaped; `shown` has (level
     chosen, evidence, error) for each skill answered or posted."""

@@ -727,9 +727,11 @@ def test_posts_without_the_csrf_token_are_forbidden(owner, assessment, name):
 
 # --- Query counts -----------------------------------------------------------------------
 
-# session, user, assessment (with version, track and target role), progress per step,
-# skills of the step, stored ratings of the step.
+# session, user, assessment (with version, track and target role), progress per step, the
+# version's skills (the first time this process shows a step of it), stored ratings of the step.
 STEP_PAGE_QUERIES = 6
+# Later steps of a published version take its skills from those this process keeps.
+LATER_STEP_PAGE_QUERIES = 5
 # session, user, assessment with the skill; "last saved" of a draft, the answer's upsert
 # (written only over an older answer and while a draft); progress per step.
 AUTOSAVE_QUERIES = 6
@@ -752,6 +754,31 @@ def test_the_step_page_costs_the_same_queries_whatever_the_size(
     with django_assert_num_queries(STEP_PAGE_QUERIES):
         response = owner_client.get(step_url(sized_assessment, "cat-0"))
     assert response.status_code == 200
+
+
+def test_later_step_pages_of_the_version_skip_its_skills(
+    owner_client, sized_assessment, django_assert_num_queries
+):
+    owner_client.get(step_url(sized_assessment, "cat-0"))
+    with django_assert_num_queries(LATER_STEP_PAGE_QUERIES):
+        response = owner_client.get(step_url(sized_assessment, "cat-1"))
+    assert response.status_code == 200
+    assert "<legend>Skill 1</legend>" in response.content.decode()
+
+
+def test_a_draft_versions_step_reads_its_skills_every_time(
+    owner_client, owner, django_assert_num_queries
+):
+    # Only a published version is immutable: a draft's statements may change between pages.
+    ladder = make_ladder(skills=4, roles=2, publish=False)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    owner_client.get(step_url(assessment, "cat-0"))
+    Skill.objects.filter(version=ladder, slug="skill-0").update(levels={"1": "Edited since."})
+
+    with django_assert_num_queries(STEP_PAGE_QUERIES):
+        body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+    assert "<b>1 None</b> <span>Edited since.</span>" not in body
+    assert "<span>Edited since.</span>" in body
 
 
 def test_an_autosave_costs_the_same_queries_whatever_the_size(
