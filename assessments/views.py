@@ -263,10 +263,16 @@ FIELDSET = (
     "</fieldset>\n    "
 )
 FIELD_ERROR = '<p id="error-{slug}" class="field-error"><strong>Not saved:</strong> {error}</p>'
-CHOICE = (
-    '<label><input type="radio" name="{slug}-level" value="{level}"{checked}>'
-    "<b>{label}</b> <span>{statement}</span></label>"
-)
+
+
+def _choice(slug: str, value: str, chosen: str, label: str, statement: str) -> str:
+    """One level of a skill as a radio, checked when it is the level chosen; its statement
+    escaped here (slug and label are already)."""
+    checked = " checked" if value == chosen else ""
+    return (
+        f'<label><input type="radio" name="{slug}-level" value="{value}"{checked}>'
+        f"<b>{label}</b> <span>{escape(statement)}</span></label>"
+    )
 
 
 def _questions(
@@ -274,7 +280,11 @@ def _questions(
 ) -> list[Question]:
     """The step's skills as the page shows them, every text escaped; `shown` has (level
     chosen, evidence, error) for each skill answered or posted."""
-    labels = [escape(f"{level} {name}") for level, name in enumerate(assessment.version.scale)]
+    # Each level's value, and its label ready, worked out once for every skill of the step.
+    levels = [
+        (str(level), escape(f"{level} {name}"))
+        for level, name in enumerate(assessment.version.scale)
+    ]
     # One reverse() for the step: the skill's slug is the URL's last segment.
     placeholder = "-"
     rate_url = reverse("assessments:rate", args=[assessment.pk, placeholder])
@@ -283,15 +293,10 @@ def _questions(
     for skill in skills:
         chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
         slug = escape(skill.slug)
+        statements = {**skill.levels, "0": NOT_USED}
         choices = "".join(
-            CHOICE.format(
-                slug=slug,
-                level=level,
-                checked=" checked" if chosen == str(level) else "",
-                label=label,
-                statement=escape(skill.statement(level) if level else NOT_USED),
-            )
-            for level, label in enumerate(labels)
+            _choice(slug, value, chosen, label, statements.get(value, ""))
+            for value, label in levels
         )
         fieldset = FIELDSET.format(
             slug=slug,
