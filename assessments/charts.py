@@ -395,6 +395,7 @@ class LineChart:
 DASHES = ("", "8 4", "2 4", "12 4 2 4")
 SERIES_STYLES = 8  # .series-0 .. .series-7 in report.css
 LABEL_GAP = 15
+SERIES_LABEL_CHAR = 9.0  # the widest a character of a line's bold end label runs
 DOT_SPACING = 20  # units between points below which dots (radius 4) would merge into a bar
 DATE_SPACING = 85  # units between date labels: "24 Oct 2022" at 14 units is about 80 wide
 
@@ -407,8 +408,11 @@ def line_chart(
 ) -> LineChart:
     """Coverage percents (0..100) over assessments, one line per role, labelled at its end.
     A dot marks each point while they are far enough apart to tell; closer, only the last."""
-    width, height = 760.0, 320.0
+    height = 320.0
     left, right, top, bottom = 84.0, 570.0, 14.0, 270.0
+    # Wide enough for the longest role title at the lines' end, in bold 14-unit type.
+    longest = max((len(title) for title, _ in series), default=0)
+    width = max(760.0, right + 10 + SERIES_LABEL_CHAR * longest + 4)
     count = len(dates)
     step = (right - left) / (count - 1) if count > 1 else 0.0
     # Every line has a point at each date: where they fall across is worked out once. A

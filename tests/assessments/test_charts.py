@@ -164,6 +164,16 @@ def test_a_role_missing_from_a_version_breaks_its_line_and_an_absent_role_has_no
     assert lead.title == "Lead"
 
 
+def test_the_chart_widens_so_the_longest_end_label_fits():
+    short = line_chart(["a", "b"], [("Lead", [20, 40])])
+    title = "Senior Machine Learning Operations Engineer"
+    long = line_chart(["a", "b"], [("Lead", [20, 40]), (title, [30, 50])])
+    assert short.width == 760
+    assert long.width >= long.label_x + charts.SERIES_LABEL_CHAR * len(title)
+    # The plot keeps its place; only the room for labels grows.
+    assert (long.left, long.right) == (short.left, short.right)
+
+
 def test_lines_differ_by_dash_as_well_as_colour_and_styles_repeat():
     chart = line_chart(["a", "b"], [(f"Role {i}", [i, i]) for i in range(SERIES_STYLES + 1)])
 
