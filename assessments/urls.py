@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import review_views, views
+from assessments import report_views, review_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -15,9 +15,9 @@ urlpatterns = [
     ),
     path("<uuid:assessment_id>/ratings/<slug:skill_slug>/", views.rate, name="rate"),
     path("<uuid:assessment_id>/submit/", views.submit, name="submit"),
-    path("<uuid:assessment_id>/report/", views.report, name="report"),
-    path("<uuid:assessment_id>/report.json", views.report_json, name="report_json"),
-    path("<uuid:assessment_id>/report.csv", views.report_csv, name="report_csv"),
+    path("<uuid:assessment_id>/report/", report_views.report, name="report"),
+    path("<uuid:assessment_id>/report.json", report_views.report_json, name="report_json"),
+    path("<uuid:assessment_id>/report.csv", report_views.report_csv, name="report_csv"),
     path("progress/<slug:track_slug>/", views.progress, name="progress"),
     path("<uuid:assessment_id>/ask-for-review/", review_views.ask_review, name="ask_review"),
     path("<uuid:assessment_id>/review/", review_views.review, name="review"),

@@ -1,0 +1,87 @@
+"""An assessment's report and its JSON and CSV exports, read by its owner (drafts too) and by
+the seeker's mentors (submitted ones, with their reviews)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from assessments import exports, plan, reports
+from assessments.models import Assessment
+from assessments.reviewed import LoadedReview, choose_review, load_reviews, review_section
+from assessments.scored import Scored, published_matrix, published_statements, score_assessment
+
+
+def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
+    """The signed-in user's own assessment (drafts too), or a submitted one of someone they
+    mentor now; anything else is a 404, so its existence never leaks."""
+    assessments = Assessment.objects.visible_to(request.user).select_related(
+        "user", "track", "version", "target_role"
+    )
+    return get_object_or_404(assessments, pk=assessment_id)
+
+
+def _scored_for_viewer(
+    request: HttpRequest, assessment_id: uuid.UUID
+) -> tuple[Scored, list[LoadedReview], LoadedReview | None]:
+    """The assessment scored, the reviews the viewer may read, and the one the reviewed score
+    uses (`?review=<id>`, by default the latest submitted)."""
+    assessment = _get_assessment_for_viewer(request, assessment_id)
+    reviews = load_reviews(assessment, request.user)
+    chosen = choose_review(reviews, request.GET.get("review", ""))
+    scored = score_assessment(assessment, chosen.levels if chosen else None)
+    return scored, reviews, chosen
+
+
+@require_GET
+@login_required
+def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """The report: drafts too (for their owner only), marked as such, with unanswered skills
+    counted as 0; beside it, a mentor's reviewed result."""
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
+    assessment = scored.assessment
+    newer = assessment.newer_version()
+    context = {
+        "assessment": assessment,
+        "viewer_is_owner": assessment.user_id == request.user.pk,
+        "report": reports.build_report(
+            scored,
+            published_statements(assessment),
+            newer=(newer, published_matrix(newer)) if newer else None,
+        ),
+        "plan": plan.build_plan(scored),
+        "review": review_section(scored, reviews, chosen, request.user),
+    }
+    return render(request, "assessments/report.html", context)
+
+
+@require_GET
+@login_required
+def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> JsonResponse:
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
+    # Compact: indenting would switch json to its pure-Python encoder, twice as slow here.
+    response = JsonResponse(exports.report_json(scored, reviews, chosen))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exports.export_filename(scored.assessment, "json")
+    )
+    return response
+
+
+@require_GET
+@login_required
+def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    scored, _, chosen = _scored_for_viewer(request, assessment_id)
+    rows = io.StringIO()
+    csv.writer(rows).writerows(exports.csv_rows(scored, chosen))
+    response = HttpResponse(rows.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exports.export_filename(scored.assessment, "csv")
+    )
+    return response
