@@ -8,7 +8,7 @@ import io
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -22,10 +22,11 @@ from assessments.scored import Scored, published_matrix, published_statements, s
 def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
     """The signed-in user's own assessment (drafts too), or a submitted one of someone they
     mentor now; anything else is a 404, so its existence never leaks."""
-    assessments = Assessment.objects.visible_to(request.user).select_related(
-        "user", "track", "version", "target_role"
-    )
-    return get_object_or_404(assessments, pk=assessment_id)
+    assessments = Assessment.objects.select_related("user", "track", "version", "target_role")
+    assessment = get_object_or_404(assessments, pk=assessment_id)
+    if not assessment.is_visible_to(request.user):
+        raise Http404("No Assessment matches the given query.")
+    return assessment
 
 
 def _scored_for_viewer(

@@ -211,10 +211,6 @@ class AssessmentQuerySet(models.QuerySet):
         )
         return self.filter(status=Assessment.Status.SUBMITTED, user__in=mentees.values("pk"))
 
-    def visible_to(self, user) -> AssessmentQuerySet:
-        """The user's own assessments (drafts too) and those shared with them as a mentor."""
-        return self.filter(Q(user=user) | Q(pk__in=self.shared_with(user).values("pk")))
-
     def history(self, user, track: Track) -> AssessmentQuerySet:
         """One user's assessments on one track, oldest first, for the progress page."""
         return (
@@ -266,6 +262,17 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    def is_visible_to(self, user) -> bool:
+        """Whether `user` may read this assessment: its owner (drafts too), or a mentor of its
+        owner now (not ended by either side) once it is submitted, as shared_with() has it.
+        The owner costs no query; anyone else one, asked only of an assessment already read,
+        which is cheaper to build than a query that checks both."""
+        if self.user_id == user.pk:
+            return True
+        if not self.is_submitted:
+            return False
+        return user.mentorships_as_mentor.active().filter(seeker_id=self.user_id).exists()
 
     @property
     def percent_answered(self) -> int:
