@@ -5,32 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.scoring import Gap, RoleScore, Score
+from assessments.scoring import RoleScore, Score
 
 
 def report_data(score: Score) -> dict[str, Any]:
     """The scoring part of report.json, as plain JSON-serialisable types."""
-    matrix = score.matrix
-    # The path repeats roles listed already: their gaps are turned into data once.
-    gaps = {role_score.slug: _gaps_data(role_score) for role_score in score.roles}
+    index = score.matrix._index
+    # Every role is written out once; the path repeats some of them and takes their figures
+    # and gaps from there rather than converting them again.
+    roles = {role_score.slug: _role_data(role_score) for role_score in score.roles}
     data: dict[str, Any] = {
-        "scale": list(matrix.scale),
-        "thresholds": {
-            "ready": float(matrix._index.ready),
-            "close": float(matrix._index.close),
-        },
-        "roles": [_role_data(role_score, gaps[role_score.slug]) for role_score in score.roles],
+        "scale": list(score.matrix.scale),
+        "thresholds": {"ready": float(index.ready), "close": float(index.close)},
+        "roles": list(roles.values()),
         "current_fit": score.current_fit.slug if score.current_fit else None,
         "next_roles": [role_score.slug for role_score in score.next_roles],
-        "path": [
-            {
-                "role": role_score.slug,
-                "coverage": rounded(role_score.coverage_float),
-                "verdict": role_score.verdict,
-                "gaps": gaps[role_score.slug],
-            }
-            for role_score in score.path
-        ],
+        "path": [_path_step(roles[role_score.slug]) for role_score in score.path],
         "strengths": [
             {
                 "skill": strength.skill,
@@ -46,7 +36,7 @@ def report_data(score: Score) -> dict[str, Any]:
     return data
 
 
-def _role_data(role_score: RoleScore, gaps: list[dict[str, Any]]) -> dict[str, Any]:
+def _role_data(role_score: RoleScore) -> dict[str, Any]:
     return {
         "slug": role_score.slug,
         "title": role_score.role.title,
@@ -54,7 +44,18 @@ def _role_data(role_score: RoleScore, gaps: list[dict[str, Any]]) -> dict[str, A
         "coverage": rounded(role_score.coverage_float),
         "verdict": role_score.verdict,
         "blocking": [gap.skill for gap in role_score.blocking],
-        "gaps": gaps,
+        "gaps": [
+            {
+                "skill": gap.skill,
+                "category": gap.category,
+                "required": gap.required,
+                "rated": gap.rated,
+                "gap": gap.gap,
+                "importance": gap.importance,
+                "priority": gap.priority,
+            }
+            for gap in role_score.gaps
+        ],
         "steps_to_close": role_score.steps_to_close,
         "categories": [
             {
@@ -68,19 +69,12 @@ def _role_data(role_score: RoleScore, gaps: list[dict[str, Any]]) -> dict[str, A
     }
 
 
-def _gaps_data(role_score: RoleScore) -> list[dict[str, Any]]:
-    return [_gap_data(gap) for gap in role_score.gaps]
-
-
-def _gap_data(gap: Gap) -> dict[str, Any]:
+def _path_step(role: dict[str, Any]) -> dict[str, Any]:
     return {
-        "skill": gap.skill,
-        "category": gap.category,
-        "required": gap.required,
-        "rated": gap.rated,
-        "gap": gap.gap,
-        "importance": gap.importance,
-        "priority": gap.priority,
+        "role": role["slug"],
+        "coverage": role["coverage"],
+        "verdict": role["verdict"],
+        "gaps": role["gaps"],
     }
 
 
