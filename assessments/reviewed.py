@@ -57,7 +57,10 @@ class LoadedReview:
 def load_reviews(assessment: Assessment, viewer) -> list[LoadedReview]:
     """The reviews of `assessment` that `viewer` may know of, latest submitted first: its
     seeker knows of every one (drafts only as "in progress"), a mentor only of their own.
-    Answers are loaded for submitted ones. Two queries (one when nothing is submitted)."""
+    Answers are loaded for submitted ones. Two queries (one when nothing is submitted); none
+    for a draft, which mentors never see, so never review."""
+    if not assessment.is_submitted:
+        return []
     reviews = Review.objects.filter(assessment=assessment).select_related("mentor")
     if assessment.user_id != viewer.pk:
         reviews = reviews.filter(mentor=viewer)
