@@ -7,8 +7,9 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -34,17 +35,36 @@ def can_edit_matrix(user) -> bool:
     """Superusers and anyone holding roles.edit_matrix, directly or through a group such as
     Matrix editors; active accounts only. The rule of user.has_perm() with Django's model
     backend, in one query where has_perm() takes two: every editor request asks it, and the
-    cell save has a tight budget (bench/editor.py)."""
+    cell save has a tight budget (bench/editor.py).
+
+    Written as SQL: the ORM took four times longer to build the query (a join through either
+    the user's or their groups' permissions) than the database took to run it."""
     if not user.is_active:
         return False
     if user.is_superuser:
         return True
-    app_label, codename = PERMISSION.split(".")
+    with connections[router.db_for_read(Permission)].cursor() as cursor:
+        cursor.execute(_HOLDS_PERMISSION, [*PERMISSION.split("."), user.pk, user.pk])
+        return cursor.fetchone() is not None
+
+
+def _holds_permission_sql() -> str:
+    """SELECT 1 when the user (the two parameters after app label and codename) holds the
+    permission, directly or through a group; no row otherwise."""
+    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
+    direct = User.user_permissions.through._meta.db_table
+    in_group = User.groups.through._meta.db_table
+    by_group = Group.permissions.through._meta.db_table
     return (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
+        f"SELECT 1 FROM {permission} p INNER JOIN {content_type} ct ON ct.id = p.content_type_id "
+        "WHERE ct.app_label = %s AND p.codename = %s AND ("
+        f"p.id IN (SELECT permission_id FROM {direct} WHERE user_id = %s) OR "
+        f"p.id IN (SELECT g.permission_id FROM {by_group} g INNER JOIN {in_group} ug "
+        "ON ug.group_id = g.group_id WHERE ug.user_id = %s)) LIMIT 1"
     )
+
+
+_HOLDS_PERMISSION = _holds_permission_sql()
 
 
 class NoDraft(Exception):

@@ -4,6 +4,7 @@ in or not, staff or not, gets a 404 on every editor URL, and nothing changes."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from roles.models import MatrixVersion, Requirement
@@ -104,6 +105,26 @@ def test_an_inactive_editor_is_refused(editor, editor_client, draft):
     client.force_login(editor)
 
     assert client.get(f"/roles/{draft.track.slug}/edit/").status_code == 404
+
+
+def test_the_permission_given_to_the_user_or_another_group_decides(stranger, draft):
+    client = Client()
+    client.force_login(stranger)
+    grid = f"/roles/{draft.track.slug}/edit/"
+    permission = Permission.objects.get(codename="edit_matrix")
+    other = Group.objects.create(name="Reviewers")
+    stranger.groups.add(other)
+    assert client.get(grid).status_code == 404
+
+    other.permissions.add(permission)
+    assert client.get(grid).status_code == 200
+
+    other.permissions.remove(permission)
+    stranger.user_permissions.add(Permission.objects.get(codename="change_user"))
+    assert client.get(grid).status_code == 404
+
+    stranger.user_permissions.add(permission)
+    assert client.get(grid).status_code == 200
 
 
 def test_an_unknown_track_is_a_404_to_editors(editor_client, draft):
