@@ -21,6 +21,8 @@ from roles.limits import IMPORTANCE_NAMES
 from roles.models import Category, DeclaredDrop, MatrixVersion, Requirement, Role, Skill
 
 ESSENTIAL = 3
+# Stands for a skill's slug in markup written once for every skill; never in a slug.
+SKILL_SLOT = "\x00"
 
 
 def level_label(version: MatrixVersion, level: int) -> str:
@@ -58,6 +60,7 @@ class CellMarkup:
         self.track = version.track.slug
         pattern = reverse("roles:editor:cell", args=[self.track, "ROLE", "SKILL"])
         self.url_head, _, self.url_tail = pattern.partition("ROLE/SKILL")
+        self._heads: dict[tuple[str, int, int, bool], str] = {}
 
     def td(
         self,
@@ -69,32 +72,57 @@ class CellMarkup:
         *,
         dropped: bool = False,
     ) -> str:
+        head = self.cell_head(role_slug, level, importance, dropped)
+        return f"{head.replace(SKILL_SLOT, skill_slug)}{extra}</td>"
+
+    def cell_head(self, role_slug: str, level: int, importance: int, dropped: bool) -> str:
+        """A cell of the role up to its closing tag, SKILL_SLOT where the skill's slug goes:
+        the grid's cells of a role differ only by skill, so each kind is written once."""
+        key = (role_slug, level, importance, dropped)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = self._cell_head(role_slug, level, importance, dropped)
+        return head
+
+    def _cell_head(self, role_slug: str, level: int, importance: int, dropped: bool) -> str:
         key = (level, importance) if level else (0, 0)
         content = self.dropped if dropped and not level else self.contents.get(key)
         if content is None:  # a level above the scale: only a broken import could store it
             content, key = escape(str(level)), (0, 0)
         # Slugs are [a-z0-9-]: nothing to escape or quote.
         if self.editable:
-            url = f"{self.url_head}{role_slug}/{skill_slug}{self.url_tail}"
+            url = f"{self.url_head}{role_slug}/{SKILL_SLOT}{self.url_tail}"
             content = (
                 f'<a href="{url}" hx-get="{url}" hx-target="closest td" hx-swap="outerHTML">'
                 f"{content}</a>"
             )
-        return (
-            f'<td id="cell-{role_slug}--{skill_slug}" class="cell {self.css[key]}">'
-            f"{content}{extra}</td>"
-        )
+        return f'<td id="cell-{role_slug}--{SKILL_SLOT}" class="cell {self.css[key]}">{content}'
+
+    def _url_around(self, name: str) -> tuple[str, str]:
+        """The editor URL `name` of a role, skill or category, split where its slug goes:
+        reversed once for the grid's rows and columns."""
+        head, _, tail = reverse(f"roles:editor:{name}", args=[self.track, "SLUG"]).partition("SLUG")
+        return head, tail
 
     @cached_property
     def _skill_url(self) -> tuple[str, str]:
-        head, _, tail = reverse("roles:editor:skill", args=[self.track, "SKILL"]).partition("SKILL")
-        return head, tail
+        return self._url_around("skill")
+
+    @cached_property
+    def _role_url(self) -> tuple[str, str]:
+        return self._url_around("role")
+
+    @cached_property
+    def _category_url(self) -> tuple[str, str]:
+        return self._url_around("category")
 
     def role_url(self, role_slug: str) -> str:
-        return reverse("roles:editor:role", args=[self.track, role_slug])
+        head, tail = self._role_url
+        return f"{head}{role_slug}{tail}"
 
     def category_url(self, category_slug: str) -> str:
-        return reverse("roles:editor:category", args=[self.track, category_slug])
+        head, tail = self._category_url
+        return f"{head}{category_slug}{tail}"
 
     def row(self, skill_slug: str, skill_name: str, cells: str) -> str:
         name = escape(skill_name)
@@ -194,30 +222,30 @@ def build_grid(version: MatrixVersion, *, editable: bool) -> Grid:
     columns = [(role.id, role.slug) for role in roles]
     role_ids = [role_id for role_id, _ in columns]
     # order_by(): the default orders join two more tables for nothing.
-    required = {
-        (role_id, skill_id): (level, importance)
-        for role_id, skill_id, level, importance in Requirement.objects.filter(role_id__in=role_ids)
+    required: dict[int, dict[int, tuple[int, int]]] = {}
+    for role_id, skill_id, level, importance in (
+        Requirement.objects.filter(role_id__in=role_ids)
         .order_by()
         .values_list("role_id", "skill_id", "level", "importance")
-    }
-    dropped = set(
+    ):
+        required.setdefault(skill_id, {})[role_id] = (level, importance)
+    dropped: dict[int, set[int]] = {}
+    for role_id, skill_id in (
         DeclaredDrop.objects.filter(role_id__in=role_ids)
         .order_by()
         .values_list("role_id", "skill_id")
-    )
+    ):
+        dropped.setdefault(skill_id, set()).add(role_id)
     markup = CellMarkup(version, editable=editable)
-    td, not_required = markup.td, (0, 0)
+    cell_head, not_required, none = markup.cell_head, (0, 0), {}
     rows: dict[int, list[str]] = {category.pk: [] for category in categories}
     for skill_id, skill_slug, skill_name, category_id in skills:
-        cells = "".join(
-            td(
-                role_slug,
-                skill_slug,
-                *required.get((role_id, skill_id), not_required),
-                dropped=(role_id, skill_id) in dropped,
-            )
+        levels, drops = required.get(skill_id, none), dropped.get(skill_id, none)
+        heads = [
+            cell_head(role_slug, *levels.get(role_id, not_required), role_id in drops)
             for role_id, role_slug in columns
-        )
+        ]
+        cells = f"{'</td>'.join(heads)}</td>".replace(SKILL_SLOT, skill_slug) if heads else ""
         rows[category_id].append(markup.row(skill_slug, skill_name, cells))
     return Grid(
         version=version,
