@@ -11,12 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import F, Value
 
 from roles.audit import AuditEntry
 from roles.document import document_hash
 from roles.limits import IMPORTANCE_NAMES
-from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Track
+from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track
 
 Action = AuditEntry.Action
 # (level, importance) of a requirement; None: not required.
@@ -147,59 +146,95 @@ def lock_draft(track_slug: str) -> MatrixVersion | None:
     )
 
 
+@dataclass(frozen=True)
+class StoredCell:
+    """What a cell holds before a save: its requirement's (pk, level, importance) and its
+    declared drop's pk, None where it has none."""
+
+    requirement: tuple[int, int, int] | None
+    drop_id: int | None
+
+
 def lock_cell(track_slug: str, role_slug: str, skill_slug: str):
-    """(draft, cell address) of a track's draft, the draft's row locked as by lock_draft(), in
-    one query (the busiest write's budget is tight); None when the track has no draft or the
-    draft has no such role or skill. Call it inside transaction.atomic()."""
-    if not transaction.get_connection().in_atomic_block:
+    """(draft, cell address, stored cell) of a track's draft, the draft's row locked as by
+    lock_draft(), in one query (the busiest write's budget is tight); None when the track has
+    no draft or the draft has no such role or skill. Call it inside transaction.atomic().
+
+    Written as SQL: the ORM took several times longer to build the query (the draft, its
+    track, the role and the skill, the cell's requirement and declared drop) than the database
+    took to run it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("lock_cell() locks until the transaction ends: call it in one.")
-    role = _first(
-        Role.objects.select_for_update(of=("version",))
-        .select_related("version__track")
-        .filter(
-            version__track__slug=track_slug,
-            version__status=MatrixVersion.Status.DRAFT,
-            slug=role_slug,
-            version__skills__slug=skill_slug,
-        )
-        .annotate(skill_id=F("version__skills__pk"), skill_name=F("version__skills__name"))
-    )
-    if role is None:
+    lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
+    params = [track_slug, MatrixVersion.Status.DRAFT, role_slug, skill_slug]
+    draft = next(iter(MatrixVersion.objects.raw(_LOCK_CELL + lock, params)), None)
+    if draft is None:
         return None
+    track = [draft.track_row_id, draft.track_row_slug, draft.track_row_name]
+    draft.track = Track.from_db(draft._state.db, ["id", "slug", "name"], track)
     address = CellAddress(
-        role.pk, role.slug, role.title, role.skill_id, skill_slug, role.skill_name
+        draft.cell_role_id,
+        role_slug,
+        draft.cell_role_title,
+        draft.cell_skill_id,
+        skill_slug,
+        draft.cell_skill_name,
     )
-    return role.version, address
+    requirement = (
+        (draft.requirement_id, draft.requirement_level, draft.requirement_importance)
+        if draft.requirement_id is not None
+        else None
+    )
+    return draft, address, StoredCell(requirement, draft.drop_id)
+
+
+def _lock_cell_sql() -> str:
+    """The draft (the columns the cell save reads), its track's id, slug and name, the role's
+    and the skill's, and the cell's requirement and declared drop: one row at most."""
+    tables = {
+        model: model._meta.db_table
+        for model in (MatrixVersion, Track, Role, Skill, Requirement, DeclaredDrop)
+    }
+    return (
+        "SELECT v.id, v.track_id, v.number, v.status, v.scale, "
+        "t.id AS track_row_id, t.slug AS track_row_slug, t.name AS track_row_name, "
+        "r.id AS cell_role_id, r.title AS cell_role_title, "
+        "s.id AS cell_skill_id, s.name AS cell_skill_name, q.id AS requirement_id, "
+        "q.level AS requirement_level, q.importance AS requirement_importance, d.id AS drop_id "
+        f"FROM {tables[Role]} r "
+        f"INNER JOIN {tables[MatrixVersion]} v ON v.id = r.version_id "
+        f"INNER JOIN {tables[Track]} t ON t.id = v.track_id "
+        f"INNER JOIN {tables[Skill]} s ON s.version_id = v.id "
+        f"LEFT JOIN {tables[Requirement]} q ON q.role_id = r.id AND q.skill_id = s.id "
+        f"LEFT JOIN {tables[DeclaredDrop]} d ON d.role_id = r.id AND d.skill_id = s.id "
+        "WHERE t.slug = %s AND v.status = %s AND r.slug = %s AND s.slug = %s LIMIT 1"
+    )
+
+
+_LOCK_CELL = _lock_cell_sql()
 
 
 def set_requirement(
-    draft: MatrixVersion, address: CellAddress, cell: Cell, *, user, seen=UNSEEN
+    draft: MatrixVersion,
+    address: CellAddress,
+    stored_cell: StoredCell,
+    cell: Cell,
+    *,
+    user,
+    seen=UNSEEN,
 ) -> CellSave:
-    """Set one cell of the matrix of a draft from lock_cell() or lock_draft(), in the same
-    transaction: the later save wins; `seen` is the value the admin's form was rendered from,
-    to tell them when the cell had changed under them.
+    """Set one cell of the matrix of a draft from lock_cell(), in the same transaction: the
+    later save wins; `seen` is the value the admin's form was rendered from, to tell them when
+    the cell had changed under them.
 
-    The busiest write of the editor, so it keeps to three queries: the cell's requirement and
-    declared drop, the write, the audit entry. The lock proves the draft
-    is a draft, so the published-version guards of the content's querysets (a query each) are
-    skipped by calling Django's own QuerySet methods."""
+    The busiest write of the editor, so it keeps to two queries: the write and the audit
+    entry (lock_cell() read the cell). The lock proves the draft is a draft, so the
+    published-version guards of the content's querysets (a query each) are skipped by calling
+    Django's own QuerySet methods."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("set_requirement() needs the draft locked by lock_draft().")
-    # The requirement and the declared drop of the cell (at most one of each), in one query.
-    found = dict.fromkeys(("requirement", "drop"))
-    for what, pk, level, importance in (
-        Requirement.objects.filter(role_id=address.role_id, skill_id=address.skill_id)
-        .order_by()
-        .values_list(Value("requirement"), "pk", "level", "importance")
-        .union(
-            DeclaredDrop.objects.filter(role_id=address.role_id, skill_id=address.skill_id)
-            .order_by()
-            .values_list(Value("drop"), "pk", Value(0), Value(0)),
-            all=True,
-        )
-    ):
-        found[what] = (pk, level, importance)
-    stored, drop = found["requirement"], found["drop"]
+    stored, drop = stored_cell.requirement, stored_cell.drop_id
     before: Cell = (stored[1], stored[2]) if stored else None
     changed_under_you = seen is not UNSEEN and seen != before
     last_change = (
@@ -225,7 +260,7 @@ def set_requirement(
                 ],
             )
         if withdrew_drop:  # a required skill is not dropped
-            models.QuerySet.delete(DeclaredDrop.objects.filter(pk=drop[0]))
+            models.QuerySet.delete(DeclaredDrop.objects.filter(pk=drop))
         record(
             draft,
             user,

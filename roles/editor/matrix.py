@@ -178,11 +178,11 @@ def _save_cell(
                 get_object_or_404(Track, slug=track_slug)
                 return _cell_problem(request, track_slug, cell_dom_id(role_slug, skill_slug))
             _cell_of(draft, role_slug, skill_slug)  # a 404 that says which one is missing
-        draft, address = found
+        draft, address, stored = found
         form = CellForm(request.POST, version=draft, auto_id=_auto_id(role_slug, skill_slug))
         if form.is_valid():
             saved = drafting.set_requirement(
-                draft, address, form.cell(), user=request.user, seen=form.seen()
+                draft, address, stored, form.cell(), user=request.user, seen=form.seen()
             )
     if not form.is_valid():
         role, skill = _cell_of(draft, role_slug, skill_slug)

@@ -20,9 +20,9 @@ HTMX = {"HX-Request": "true"}
 # requirements, declared drops, latest changes.
 GRID_QUERIES = 11
 # Session, user, permission; in a transaction (its savepoint and release count here, as the
-# test runs in one): the draft (locked) with the cell's role and skill, the stored value and
-# declared drop, their update, the audit entry.
-CELL_SAVE_QUERIES = 9
+# test runs in one): the draft (locked) with the cell's role and skill, its stored value and
+# declared drop; their update, the audit entry.
+CELL_SAVE_QUERIES = 8
 
 
 @pytest.fixture
