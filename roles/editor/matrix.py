@@ -35,8 +35,8 @@ CHANGES_PER_PAGE = 100
 @require_http_methods(["GET", "POST"])
 def grid(request: HttpRequest, track_slug: str) -> HttpResponse:
     """The draft's whole matrix on one screen; POST starts a draft from the current version."""
-    track = get_track_for_editor(request, track_slug)
     if request.method == "POST":
+        track = get_track_for_editor(request, track_slug)
         try:
             draft, started = drafting.start_draft(track, user=request.user)
         except drafting.DraftError as error:
@@ -51,7 +51,8 @@ def grid(request: HttpRequest, track_slug: str) -> HttpResponse:
             else:
                 messages.info(request, f"Draft v{draft.number} is already open: edit it here.")
         return HttpResponseSeeOther(grid_url(track.slug))
-    draft, current = _draft_and_current(track)
+    require_editor(request)
+    track, draft, current = _track_draft_and_current(track_slug)
     version = draft or current
     context = {
         "track": track,
@@ -66,17 +67,25 @@ def grid(request: HttpRequest, track_slug: str) -> HttpResponse:
     return render(request, "roles/editor/grid.html", context)
 
 
-def _draft_and_current(track) -> tuple[MatrixVersion | None, MatrixVersion | None]:
-    """The track's draft and current version in one query: a draft is always numbered above
-    every published version."""
+def _track_draft_and_current(
+    track_slug: str,
+) -> tuple[Track, MatrixVersion | None, MatrixVersion | None]:
+    """The track, its draft and its current version, in one query when it has a version: a
+    draft is always numbered above every published version."""
+    versions = list(
+        MatrixVersion.objects.select_related("track")
+        .filter(track__slug=track_slug)
+        .order_by("-number")[:2]
+    )
+    track = versions[0].track if versions else get_object_or_404(Track, slug=track_slug)
     draft = current = None
-    for version in track.versions.order_by("-number")[:2]:
+    for version in versions:
         version.track = track
         if version.is_published:
             current = current or version
         elif draft is None:
             draft = version
-    return draft, current
+    return track, draft, current
 
 
 def _cell_of(draft: MatrixVersion, role_slug: str, skill_slug: str) -> tuple[Role, Skill]:

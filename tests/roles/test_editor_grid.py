@@ -11,14 +11,14 @@ from django.test import Client
 
 from roles.audit import AuditEntry
 from roles.models import MatrixVersion, Requirement
-from tests.factories import make_editor, make_ladder
+from tests.factories import TrackFactory, make_editor, make_ladder
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-# Session, user, permission, track and its two latest versions, categories, skills, roles,
-# requirements, declared drops, latest changes.
-GRID_QUERIES = 11
+# Session, user, permission, the track with its two latest versions, categories, skills,
+# roles, requirements, declared drops, latest changes.
+GRID_QUERIES = 10
 # Session, user, permission; in a transaction (its savepoint and release count here, as the
 # test runs in one): the draft (locked) with the cell's role and skill, its stored value and
 # declared drop; their update, the audit entry.
@@ -65,6 +65,17 @@ def test_without_a_draft_the_grid_shows_the_published_matrix_read_only(editor_cl
     assert "Start a draft from version 1" in page
     assert 'hx-get="' not in page  # no cell is editable
     assert "2 &middot; Working" in page
+
+
+def test_a_track_without_a_version_offers_an_import(editor_client):
+    track = TrackFactory()
+
+    response = editor_client.get(_grid(track))
+
+    assert response.status_code == 200
+    assert "This track has no version yet." in response.text
+    assert f'href="/roles/{track.slug}/edit/import/"' in response.text
+    assert 'class="matrix"' not in response.text
 
 
 def test_starting_a_draft_copies_the_current_version_once(editor_client, published):
