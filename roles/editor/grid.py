@@ -10,11 +10,12 @@ of htmx both use `cell_markup()`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from roles.limits import IMPORTANCE_NAMES
@@ -31,6 +32,20 @@ def level_label(version: MatrixVersion, level: int) -> str:
 
 def cell_dom_id(role_slug: str, skill_slug: str) -> str:
     return f"cell-{role_slug}--{skill_slug}"
+
+
+class CellHeads(dict):
+    """(role slug, (level, importance) or None, dropped) -> that cell up to its closing tag,
+    SKILL_SLOT where the skill's slug goes, written on first use: the grid's cells of a role
+    differ only by skill, so each kind is written once and then found by a plain lookup."""
+
+    def __init__(self, write: Callable[[str, tuple[int, int] | None, bool], str]):
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, key: tuple[str, tuple[int, int] | None, bool]) -> str:
+        head = self[key] = self.write(*key)
+        return head
 
 
 class CellMarkup:
@@ -60,7 +75,7 @@ class CellMarkup:
         self.track = version.track.slug
         pattern = reverse("roles:editor:cell", args=[self.track, "ROLE", "SKILL"])
         self.url_head, _, self.url_tail = pattern.partition("ROLE/SKILL")
-        self._heads: dict[tuple[str, int, int, bool], str] = {}
+        self.heads = CellHeads(self._cell_head)
 
     def td(
         self,
@@ -72,23 +87,14 @@ class CellMarkup:
         *,
         dropped: bool = False,
     ) -> str:
-        head = self.cell_head(role_slug, level, importance, dropped)
+        head = self.heads[(role_slug, (level, importance) if level else None, dropped)]
         return f"{head.replace(SKILL_SLOT, skill_slug)}{extra}</td>"
 
-    def cell_head(self, role_slug: str, level: int, importance: int, dropped: bool) -> str:
-        """A cell of the role up to its closing tag, SKILL_SLOT where the skill's slug goes:
-        the grid's cells of a role differ only by skill, so each kind is written once."""
-        key = (role_slug, level, importance, dropped)
-        head = self._heads.get(key)
-        if head is None:
-            head = self._heads[key] = self._cell_head(role_slug, level, importance, dropped)
-        return head
-
-    def _cell_head(self, role_slug: str, level: int, importance: int, dropped: bool) -> str:
-        key = (level, importance) if level else (0, 0)
-        content = self.dropped if dropped and not level else self.contents.get(key)
+    def _cell_head(self, role_slug: str, cell: tuple[int, int] | None, dropped: bool) -> str:
+        key = cell if cell and cell[0] else (0, 0)
+        content = self.dropped if dropped and key == (0, 0) else self.contents.get(key)
         if content is None:  # a level above the scale: only a broken import could store it
-            content, key = escape(str(level)), (0, 0)
+            content, key = escape(str(key[0])), (0, 0)
         # Slugs are [a-z0-9-]: nothing to escape or quote.
         if self.editable:
             url = f"{self.url_head}{role_slug}/{SKILL_SLOT}{self.url_tail}"
@@ -237,15 +243,17 @@ def build_grid(version: MatrixVersion, *, editable: bool) -> Grid:
     ):
         dropped.setdefault(skill_id, set()).add(role_id)
     markup = CellMarkup(version, editable=editable)
-    cell_head, not_required, none = markup.cell_head, (0, 0), {}
+    heads, none = markup.heads, {}
     rows: dict[int, list[str]] = {category.pk: [] for category in categories}
     for skill_id, skill_slug, skill_name, category_id in skills:
         levels, drops = required.get(skill_id, none), dropped.get(skill_id, none)
-        heads = [
-            cell_head(role_slug, *levels.get(role_id, not_required), role_id in drops)
-            for role_id, role_slug in columns
-        ]
-        cells = f"{'</td>'.join(heads)}</td>".replace(SKILL_SLOT, skill_slug) if heads else ""
+        cells = "</td>".join(
+            [
+                heads[(role_slug, levels.get(role_id), role_id in drops)]
+                for role_id, role_slug in columns
+            ]
+        )
+        cells = f"{cells}</td>".replace(SKILL_SLOT, skill_slug) if columns else ""
         rows[category_id].append(markup.row(skill_slug, skill_name, cells))
     return Grid(
         version=version,
