@@ -1,6 +1,6 @@
 """The matrix grid's view model: skills as rows grouped by category, roles as columns in rank
 order, each cell with its level by name and number, its importance, and the link that edits
-it, and the cells a role declares dropped (roles.coherence). Built from five queries whatever
+it, and the cells a role declares dropped (roles.coherence). Built from four queries whatever
 the size of the matrix.
 
 The cells' markup is written here, once, rather than in the template: a grid holds up to
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -221,27 +222,32 @@ class Grid:
 
 
 def build_grid(version: MatrixVersion, *, editable: bool) -> Grid:
-    """The grid of a version (its track already loaded): five queries."""
+    """The grid of a version (its track already loaded): four queries."""
     categories = list(version.categories.in_matrix_order().only("version", "slug", "name"))
     skills = version.skills.in_matrix_order().values_list("id", "slug", "name", "category_id")
     roles = list(version.roles.in_matrix_order().only("version", "slug", "title", "rank"))
     columns = [(role.id, role.slug) for role in roles]
     role_ids = [role_id for role_id, _ in columns]
-    # order_by(): the default orders join two more tables for nothing.
-    required: dict[int, dict[int, tuple[int, int]]] = {}
-    for role_id, skill_id, level, importance in (
+    # Requirements and, as level 0 (a requirement's is 1 or more), declared drops, in one
+    # query; order_by(): the default orders join two more tables for nothing.
+    cells = (
         Requirement.objects.filter(role_id__in=role_ids)
         .order_by()
         .values_list("role_id", "skill_id", "level", "importance")
-    ):
-        required.setdefault(skill_id, {})[role_id] = (level, importance)
+        .union(
+            DeclaredDrop.objects.filter(role_id__in=role_ids)
+            .order_by()
+            .values_list("role_id", "skill_id", Value(0), Value(0)),
+            all=True,
+        )
+    )
+    required: dict[int, dict[int, tuple[int, int]]] = {}
     dropped: dict[int, set[int]] = {}
-    for role_id, skill_id in (
-        DeclaredDrop.objects.filter(role_id__in=role_ids)
-        .order_by()
-        .values_list("role_id", "skill_id")
-    ):
-        dropped.setdefault(skill_id, set()).add(role_id)
+    for role_id, skill_id, level, importance in cells:
+        if level:
+            required.setdefault(skill_id, {})[role_id] = (level, importance)
+        else:
+            dropped.setdefault(skill_id, set()).add(role_id)
     markup = CellMarkup(version, editable=editable)
     heads, none = markup.heads, {}
     rows: dict[int, list[str]] = {category.pk: [] for category in categories}

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 # Session, user, permission, the track with its two latest versions, categories, skills,
-# roles, requirements, declared drops, latest changes.
-GRID_QUERIES = 10
+# roles, requirements with declared drops, latest changes.
+GRID_QUERIES = 9
 # Session, user, permission; in a transaction (its savepoint and release count here, as the
 # test runs in one): the draft (locked) with the cell's role and skill, its stored value and
 # declared drop; their update, the audit entry.
