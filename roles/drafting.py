@@ -171,8 +171,8 @@ def lock_cell(track_slug: str, role_slug: str, skill_slug: str):
     draft = next(iter(MatrixVersion.objects.raw(_LOCK_CELL + lock, params)), None)
     if draft is None:
         return None
-    track = [draft.track_row_id, draft.track_row_slug, draft.track_row_name]
-    draft.track = Track.from_db(draft._state.db, ["id", "slug", "name"], track)
+    track_fields = [draft.track_id, draft.track_slug, draft.track_name]
+    draft.track = Track.from_db(draft._state.db, ["id", "slug", "name"], track_fields)
     address = CellAddress(
         draft.cell_role_id,
         role_slug,
@@ -190,15 +190,15 @@ def lock_cell(track_slug: str, role_slug: str, skill_slug: str):
 
 
 def _lock_cell_sql() -> str:
-    """The draft (the columns the cell save reads), its track's id, slug and name, the role's
-    and the skill's, and the cell's requirement and declared drop: one row at most."""
+    """The draft (the columns the cell save reads), its track's slug and name, the role's and
+    the skill's id and name, and the cell's requirement and declared drop: one row at most."""
     tables = {
         model: model._meta.db_table
         for model in (MatrixVersion, Track, Role, Skill, Requirement, DeclaredDrop)
     }
     return (
         "SELECT v.id, v.track_id, v.number, v.status, v.scale, "
-        "t.id AS track_row_id, t.slug AS track_row_slug, t.name AS track_row_name, "
+        "t.slug AS track_slug, t.name AS track_name, "
         "r.id AS cell_role_id, r.title AS cell_role_title, "
         "s.id AS cell_skill_id, s.name AS cell_skill_name, q.id AS requirement_id, "
         "q.level AS requirement_level, q.importance AS requirement_importance, d.id AS drop_id "
@@ -233,7 +233,7 @@ def set_requirement(
     published-version guards of the content's querysets (a query each) are skipped by calling
     Django's own QuerySet methods."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("set_requirement() needs the draft locked by lock_draft().")
+        raise RuntimeError("set_requirement() needs the draft locked by lock_cell().")
     stored, drop = stored_cell.requirement, stored_cell.drop_id
     before: Cell = (stored[1], stored[2]) if stored else None
     changed_under_you = seen is not UNSEEN and seen != before
