@@ -6,14 +6,25 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
+from assessments.history import _Calendar
 from assessments.models import Assessment, Mentorship, Review
 from assessments.scored import matrices_of, percent, submitted_levels
-from assessments.scoring import RoleScore
+from assessments.scoring import Readiness
 
 NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED = "not asked", "asked", "in progress", "reviewed"
+# Each review status's badge class (as slugify writes it) and the mentor's button for it.
+STATUS_CLASSES = {
+    status: status.replace(" ", "-") for status in (NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED)
+}
+REVIEW_ACTIONS = {REVIEWED: "See your review", IN_PROGRESS: "Continue your review"}
 
 
 def review_status(assessment: Assessment, review_state: str | None) -> str:
@@ -29,7 +40,7 @@ def review_status(assessment: Assessment, review_state: str | None) -> str:
 class Mentee:
     mentorship: Mentorship
     assessments: tuple[Assessment, ...]  # submitted, latest first
-    target: RoleScore | None  # the latest one's target role, scored
+    target: Readiness | None  # the latest one's readiness for its target role
     review_status: str  # of the latest one, by this mentor
 
     @property
@@ -84,10 +95,78 @@ def mentees_of(mentor) -> list[Mentee]:
         if found:
             newest = found[0]
             matrix = matrices[newest.version_id]
-            target = scoring.score_role(matrix, newest.target_role.slug, levels[newest.pk])
+            target = scoring.readiness(matrix, newest.target_role.slug, levels[newest.pk])
             status = review_status(newest, states.get(newest.pk))
         mentees.append(Mentee(mentorship, found, target, status or NOT_ASKED))
     return mentees
+
+
+def mentee_cards(mentees: list[Mentee]) -> SafeString:
+    """The mentees' cards as one piece of HTML, each link reversed once: with hundreds of
+    mentees, a template tag per line of each card would cost most of the page."""
+    calendar = _Calendar()
+    report, review, end = (
+        _path_with_id(name)
+        for name in ("assessments:report", "assessments:review", "mentoring:end")
+    )
+
+    def when(assessment: Assessment) -> str:
+        local = calendar.local(assessment.submitted_at)
+        return f'<time datetime="{local.isoformat()}">{calendar.day(local)}</time>'
+
+    def card(mentee: Mentee) -> str:
+        name = escape(mentee.name)
+        stop = (
+            f'<a href="{end(mentee.mentorship.pk)}">Stop mentoring'
+            f'<span class="visually-hidden"> {name}</span></a>'
+        )
+        latest = mentee.latest
+        if latest is None:
+            body = (
+                '<p class="muted">No submitted assessment yet: you will see their reports once '
+                f'they submit one.</p>\n<p class="actions">{stop}</p>'
+            )
+        else:
+            track = escape(latest.track.name)
+            verdict = escape(mentee.target.verdict)
+            status = mentee.review_status
+            action = REVIEW_ACTIONS.get(status, "Review it")
+            body = (
+                '<dl class="facts">\n'
+                f'<div><dt>Latest assessment</dt><dd><a href="{report(latest.pk)}">{track}</a>, '
+                f"submitted {when(latest)}</dd></div>\n"
+                f"<div><dt>Target role</dt><dd>{escape(latest.target_role.title)}</dd></div>\n"
+                f"<div><dt>Readiness</dt><dd>{mentee.percent}% coverage "
+                f'<span class="badge badge-{verdict}">{verdict[:1].upper()}{verdict[1:]}</span>'
+                "</dd></div>\n"
+                f'<div><dt>Your review</dt><dd><span class="badge review-{STATUS_CLASSES[status]}">'
+                f"{status[:1].upper()}{status[1:]}</span></dd></div>\n</dl>\n"
+                f'<p class="actions">\n<a class="button button-small" href="{review(latest.pk)}">'
+                f'{action}<span class="visually-hidden"> of {name}\'s {track} assessment'
+                "</span></a>\n"
+                f'<a href="{report(latest.pk)}">Report<span class="visually-hidden"> of {name}, '
+                f"{track}</span></a>\n{stop}\n</p>"
+            )
+            if mentee.earlier:
+                items = "\n".join(
+                    f'<li><a href="{report(a.pk)}">{escape(a.track.name)}: aiming for '
+                    f"{escape(a.target_role.title)}</a>, submitted {when(a)}</li>"
+                    for a in mentee.earlier
+                )
+                body += (
+                    f"\n<details>\n<summary>Earlier assessments ({len(mentee.earlier)})</summary>"
+                    f"\n<ul>\n{items}\n</ul>\n</details>"
+                )
+        return f'<li class="card mentee-card">\n<h3 class="card-title">{name}</h3>\n{body}\n</li>'
+
+    return mark_safe("\n".join(map(card, mentees)))
+
+
+def _path_with_id(name: str) -> Callable[[uuid.UUID], str]:
+    """The path of URL `name` for any one id, reversed once: the same path with another id."""
+    placeholder = str(uuid.UUID(int=0))
+    path = reverse(name, args=[placeholder])
+    return lambda pk: path.replace(placeholder, str(pk))
 
 
 @dataclass(frozen=True)

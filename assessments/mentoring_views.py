@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import cohort as cohorts
 from assessments.forms import InvitationForm
 from assessments.http import HttpResponseSeeOther
-from assessments.mentees import mentees_of, reviews_of_mine
+from assessments.mentees import mentee_cards, mentees_of, reviews_of_mine
 from assessments.models import (
     Invitation,
     InvitationRefused,
@@ -57,12 +57,14 @@ def _mentoring_page(request: HttpRequest, form: InvitationForm, status: int = 20
         Mentorship.objects.active().filter(seeker=user).select_related("mentor", "invitation")
     )
     invitations = Invitation.objects.open().filter(seeker=user)
+    mentees = mentees_of(user)
     context = {
         "form": form,
         "invitations": [(invite, _invitation_link(request, invite)) for invite in invitations],
         "mentors": mentors,
         "own_assessments": reviews_of_mine(user, {m.mentor_id for m in mentors}),
-        "mentees": mentees_of(user),
+        "mentees": mentees,
+        "mentee_cards": mentee_cards(mentees),
         "invitation_days": settings.MENTOR_INVITATION_DAYS,
     }
     return render(request, "assessments/mentoring.html", context, status=status)
