@@ -24,6 +24,18 @@ NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED = "not asked", "asked", "in progress", "
 STATUS_CLASSES = {
     status: status.replace(" ", "-") for status in (NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED)
 }
+# What the cards and the scoring read of each submitted assessment (the whole version: a
+# matrix this process has not built yet is built from it).
+CARD_FIELDS = (
+    "user_id",
+    "version",
+    "submitted_at",
+    "submitted_levels",
+    "review_requested_at",
+    "track__name",
+    "target_role__slug",
+    "target_role__title",
+)
 REVIEW_ACTIONS = {REVIEWED: "See your review", IN_PROGRESS: "Continue your review"}
 
 
@@ -68,6 +80,7 @@ def mentees_of(mentor) -> list[Mentee]:
         Mentorship.objects.active()
         .filter(mentor=mentor)
         .select_related("seeker")
+        .only("seeker__username")
         .order_by("seeker__username")
     )
     if not mentorships:
@@ -76,6 +89,7 @@ def mentees_of(mentor) -> list[Mentee]:
     submitted = (
         Assessment.objects.shared_with(mentor)
         .select_related("track", "version", "target_role")
+        .only(*CARD_FIELDS)
         .order_by("-submitted_at")
     )
     for assessment in submitted:
