@@ -8,12 +8,14 @@ not be: each mentee's levels come from the snapshot kept at submission, the matr
 published version is built once per process (scored.published_matrix), each mentee's
 readiness for one role is scored (scoring.readiness) and their gaps looked up
 (scoring.gap_table), and the table's rows and column heads are joined here from ready-made,
-escaped strings, with short class names: 30,000 cells make every byte count."""
+escaped strings, with short class names: 30,000 cells make every byte count. A submitted
+assessment's scored row is kept per process for the next views with the same columns."""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -192,9 +194,6 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
         MatrixVersion.objects.filter(pk__in={e.version_id for e in entries}).order_by("-number")
     )
     matrices = {version.pk: published_matrix(version) for version in versions}
-    levels = submitted_levels(
-        ((e.assessment_id, e.version_id, e.submitted_levels) for e in entries), matrices
-    )
     # Each target role in use: the gap at each level of each skill it requires.
     gap_tables = {
         (version_id, slug): scoring.gap_table(matrices[version_id], slug)
@@ -219,28 +218,41 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
     lookups = {
         key: _column_lookup(matrices[key[0]], table, slugs) for key, table in gap_tables.items()
     }
+    layout = _layout(versions, gap_tables)
+    scored = _kept_rows(layout, [entry.assessment_id for entry in entries])
+    missing = [entry for entry in entries if entry.assessment_id not in scored]
+    levels = submitted_levels(
+        ((e.assessment_id, e.version_id, e.submitted_levels) for e in missing), matrices
+    )
+    fresh = {
+        entry.assessment_id: _scored_row(
+            matrices[entry.version_id],
+            entry.target_slug,
+            levels[entry.assessment_id],
+            lookups[(entry.version_id, entry.target_slug)],
+        )
+        for entry in missing
+    }
+    _keep_rows(layout, fresh)
+    scored.update(fresh)
     # One reverse() for every report link: the same path with another id.
     placeholder = uuid.UUID(int=0)
     report_path = reverse("assessments:report", args=[placeholder])
     rows, grid = [], []
     for entry in entries:
-        key = (entry.version_id, entry.target_slug)
-        person = levels[entry.assessment_id]
-        target = scoring.readiness(matrices[entry.version_id], entry.target_slug, person)
-        pick, gaps, cells = lookups[key]
-        in_columns = pick([*person, 0])
-        values = list(map(getitem, gaps, in_columns))
+        found = scored[entry.assessment_id]
+        values = found.gaps
         grid.append(values)
         head = ROW_HEAD.format(
             url=report_path.replace(str(placeholder), str(entry.assessment_id)),
             name=escape(entry.name),
             target=escape(entry.target_title),
-            percent=percent(target.coverage),
-            verdict=target.verdict,
+            percent=percent(found.target.coverage),
+            verdict=found.target.verdict,
         )
-        html = mark_safe(f"{head}{''.join(map(getitem, cells, in_columns))}</tr>")
+        html = mark_safe(f"{head}{found.cells}</tr>")
         sort_value = -1 if sort_at < 0 or values[sort_at] is None else values[sort_at]
-        rows.append(Row(entry, target, html, sort_value))
+        rows.append(Row(entry, found.target, html, sort_value))
     if sort_at >= 0:
         # Largest gap first; sort() keeps the name order among equals.
         rows.sort(key=lambda row: -row.sort_value)
@@ -259,6 +271,80 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
             )
         )
     return tuple(columns), tuple(rows)
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    """What a mentee's row shows that only their submitted answers and the columns decide:
+    their readiness for their target role, the gap in each column, the cells."""
+
+    target: scoring.Readiness
+    gaps: tuple[int | None, ...]
+    cells: str
+
+
+def _scored_row(
+    matrix: scoring.Matrix, target_slug: str, person: list[int], lookup: tuple
+) -> ScoredRow:
+    pick, gaps, cells = lookup
+    in_columns = pick([*person, 0])
+    return ScoredRow(
+        target=scoring.readiness(matrix, target_slug, person),
+        gaps=tuple(map(getitem, gaps, in_columns)),
+        cells="".join(map(getitem, cells, in_columns)),
+    )
+
+
+# A submitted assessment's answers and its published version never change, so neither does its
+# row for a given set of columns: once scored and written, it serves every later cohort view of
+# this process (sorted or not), and 200 mentees are not scored again on every request. The
+# columns follow from the published versions and target roles in use, which is the key beside
+# the assessment. Each process keeps its own, bounded (a row of 150 skills is about 5 KB);
+# nothing here is needed by another process.
+Layout = frozenset[tuple[int, str, str]]
+_ROWS: OrderedDict[tuple[Layout, uuid.UUID], ScoredRow] = OrderedDict()
+_ROWS_KEPT = 2048
+_rows_lock = threading.Lock()
+
+
+def forget_cohort_rows() -> None:
+    """Empty this process's scored rows (benchmarks that start from none)."""
+    with _rows_lock:
+        _ROWS.clear()
+
+
+def _layout(
+    versions: list[MatrixVersion], gap_tables: dict[tuple[int, str], dict]
+) -> Layout | None:
+    """What decides the columns: each (published version, target role) in use; None when a
+    version in use is not published (its rows are scored afresh)."""
+    hashes = {version.pk: version.content_hash for version in versions if version.is_published}
+    if not all(hashes.values()) or len(hashes) < len(versions):
+        return None
+    return frozenset((version_id, hashes[version_id], slug) for version_id, slug in gap_tables)
+
+
+def _kept_rows(layout: Layout | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, ScoredRow]:
+    if layout is None:
+        return {}
+    found = {}
+    with _rows_lock:
+        for assessment_id in ids:
+            key = (layout, assessment_id)
+            if key in _ROWS:
+                _ROWS.move_to_end(key)
+                found[assessment_id] = _ROWS[key]
+    return found
+
+
+def _keep_rows(layout: Layout | None, rows: dict[uuid.UUID, ScoredRow]) -> None:
+    if layout is None or not rows:
+        return
+    with _rows_lock:
+        for assessment_id, row in rows.items():
+            _ROWS[(layout, assessment_id)] = row
+        while len(_ROWS) > _ROWS_KEPT:
+            _ROWS.popitem(last=False)
 
 
 def _column_lookup(
