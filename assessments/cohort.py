@@ -212,15 +212,17 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
         raise UnknownChoice(f"The skills of this ladder do not include “{sort}”.")
     slugs = list(skills)
     sort_at = slugs.index(sort) if sort else -1
-    # For each (version, target role): where each column's level sits in that version's list
-    # of levels (a 0 appended at its end for a skill the role does not require), and what each
-    # level there means, as a gap and as a ready-made cell (engine.gap_table).
-    lookups = {
-        key: _column_lookup(matrices[key[0]], table, slugs) for key, table in gap_tables.items()
-    }
     layout = _layout(versions, gap_tables)
     scored = _kept_rows(layout, [entry.assessment_id for entry in entries])
     missing = [entry for entry in entries if entry.assessment_id not in scored]
+    # For each (version, target role) of the rows to score: where each column's level sits in
+    # that version's list of levels (a 0 appended at its end for a skill the role does not
+    # require), and what each level there means, as a gap and as a ready-made cell
+    # (engine.gap_table).
+    lookups = {
+        key: _column_lookup(matrices[key[0]], gap_tables[key], slugs)
+        for key in {(entry.version_id, entry.target_slug) for entry in missing}
+    }
     levels = submitted_levels(
         ((e.assessment_id, e.version_id, e.submitted_levels) for e in missing), matrices
     )
