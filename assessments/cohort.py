@@ -258,13 +258,25 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
     if sort_at >= 0:
         # Largest gap first; sort() keeps the name order among equals.
         rows.sort(key=lambda row: -row.sort_value)
+    cohort_key = (layout, frozenset(scored)) if layout is not None else None
+    columns = _kept_columns(cohort_key)
+    if columns is None:
+        columns = _columns(skills, category_names, grid)
+        _keep_columns(cohort_key, columns)
+    return columns, tuple(rows)
+
+
+def _columns(
+    skills: dict[str, scoring.MatrixSkill], category_names: dict[str, str], grid: list[tuple]
+) -> tuple[Column, ...]:
+    """Each skill's column with its tally over the rows of `grid` (a row's gaps in the order
+    of `skills`)."""
     columns = []
-    for slug, cells in zip(slugs, zip(*grid, strict=True) if grid else (), strict=True):
+    for skill, cells in zip(skills.values(), zip(*grid, strict=True), strict=True):
         gaps = list(filter(None, cells))  # neither not required (None) nor met (0)
-        skill = skills[slug]
         columns.append(
             Column(
-                slug=slug,
+                slug=skill.slug,
                 name=skill.name,
                 category=category_names[skill.category],
                 required=len(cells) - cells.count(None),
@@ -272,7 +284,7 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
                 total_gap=sum(gaps),
             )
         )
-    return tuple(columns), tuple(rows)
+    return tuple(columns)
 
 
 @dataclass(frozen=True)
@@ -309,10 +321,18 @@ _ROWS_KEPT = 2048
 _rows_lock = threading.Lock()
 
 
+# The columns' tallies follow from the same and the set of assessments shown: kept for the
+# cohorts viewed last.
+_COLUMNS: OrderedDict[tuple[Layout, frozenset[uuid.UUID]], tuple[Column, ...]] = OrderedDict()
+_COLUMNS_KEPT = 32
+
+
 def forget_cohort_rows() -> None:
-    """Empty this process's scored rows (benchmarks that start from none)."""
+    """Empty this process's scored rows and column tallies (benchmarks that start from
+    none)."""
     with _rows_lock:
         _ROWS.clear()
+        _COLUMNS.clear()
 
 
 def _layout(
@@ -347,6 +367,27 @@ def _keep_rows(layout: Layout | None, rows: dict[uuid.UUID, ScoredRow]) -> None:
             _ROWS[(layout, assessment_id)] = row
         while len(_ROWS) > _ROWS_KEPT:
             _ROWS.popitem(last=False)
+
+
+def _kept_columns(key: tuple[Layout, frozenset[uuid.UUID]] | None) -> tuple[Column, ...] | None:
+    if key is None:
+        return None
+    with _rows_lock:
+        if key in _COLUMNS:
+            _COLUMNS.move_to_end(key)
+            return _COLUMNS[key]
+    return None
+
+
+def _keep_columns(
+    key: tuple[Layout, frozenset[uuid.UUID]] | None, columns: tuple[Column, ...]
+) -> None:
+    if key is None:
+        return
+    with _rows_lock:
+        _COLUMNS[key] = columns
+        while len(_COLUMNS) > _COLUMNS_KEPT:
+            _COLUMNS.popitem(last=False)
 
 
 def _column_lookup(
