@@ -199,6 +199,22 @@ def test_only_the_latest_submitted_assessment_of_current_mentees_counts(
     assert "frank" not in rows
 
 
+def test_a_newer_submission_shows_at_once_after_the_view_was_seen(mentor_client, cohort):
+    mentor_client.get(COHORT)
+    alice = cohort["alice"]
+    version = Assessment.objects.filter(user=alice).get().version
+    assess(alice, version, "senior", {**WORKED_RATINGS, "ml-pipelines": 4, "monitoring": 4})
+
+    body = mentor_client.get(COHORT).content.decode()
+
+    assert heat_map(body)[1]["alice"] == ["0", "0", "0", "1", "0"]
+    ol = body[body.index("<ol>") : body.index("</ol>")]
+    items = [unescape(text_of(li)) for li in re.findall(r"<li>(.*?)</li>", ol, re.S)]
+    tallies = dict(re.match(r"(.+?) \(.*?: (\d) of the", item).groups() for item in items)
+    assert tallies["ML pipelines"] == "1"  # bob only, now
+    assert tallies["Monitoring"] == "1"
+
+
 def test_a_mentor_without_assessed_mentees_is_told_so(stranger_client, mentor_client, owner):
     assert "You mentor nobody yet." in stranger_client.get(COHORT).content.decode()
     assert "None of your mentees has submitted an assessment yet" in text_of(
