@@ -8,38 +8,29 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.history import _Calendar
 from assessments.models import Assessment, Mentorship, Review
-from assessments.scored import matrices_of, percent, submitted_levels
+from assessments.scored import percent, submitted_levels, version_matrices
 from assessments.scoring import Readiness
+from roles.models import MatrixVersion
 
 NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED = "not asked", "asked", "in progress", "reviewed"
 # Each review status's badge class (as slugify writes it) and the mentor's button for it.
 STATUS_CLASSES = {
     status: status.replace(" ", "-") for status in (NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED)
 }
-# What the cards and the scoring read of each submitted assessment (the whole version: a
-# matrix this process has not built yet is built from it).
-CARD_FIELDS = (
-    "user_id",
-    "version",
-    "submitted_at",
-    "submitted_levels",
-    "review_requested_at",
-    "track__name",
-    "target_role__slug",
-    "target_role__title",
-)
 REVIEW_ACTIONS = {REVIEWED: "See your review", IN_PROGRESS: "Continue your review"}
 
 
-def review_status(assessment: Assessment, review_state: str | None) -> str:
+def review_status(assessment: Assessment | Submitted, review_state: str | None) -> str:
     """Where one mentor's review of one assessment stands, as the mentor reads it."""
     if review_state == Review.Status.SUBMITTED:
         return REVIEWED
@@ -49,22 +40,36 @@ def review_status(assessment: Assessment, review_state: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """One of a mentee's submitted assessments, as their card shows it: plain values, as a
+    mentor of hundreds would otherwise pay for four model instances each."""
+
+    pk: uuid.UUID
+    user_id: int
+    version_id: int
+    submitted_at: datetime
+    submitted_levels: str
+    review_requested_at: datetime | None
+    track_name: str
+    target_slug: str
+    target_title: str
+    review_state: str | None  # of this mentor's review of it, if any
+
+
+@dataclass(frozen=True)
 class Mentee:
-    mentorship: Mentorship
-    assessments: tuple[Assessment, ...]  # submitted, latest first
+    mentorship_id: uuid.UUID
+    name: str
+    assessments: tuple[Submitted, ...]  # latest first
     target: Readiness | None  # the latest one's readiness for its target role
     review_status: str  # of the latest one, by this mentor
 
     @property
-    def name(self) -> str:
-        return self.mentorship.seeker.get_username()
-
-    @property
-    def latest(self) -> Assessment | None:
+    def latest(self) -> Submitted | None:
         return self.assessments[0] if self.assessments else None
 
     @property
-    def earlier(self) -> tuple[Assessment, ...]:
+    def earlier(self) -> tuple[Submitted, ...]:
         return self.assessments[1:]
 
     @property
@@ -74,44 +79,52 @@ class Mentee:
 
 def mentees_of(mentor) -> list[Mentee]:
     """The people `mentor` mentors now, by name. Queries: the mentorships, the mentees'
-    submitted assessments, this mentor's reviews of them, and four per distinct matrix version
-    of the latest ones; as many mentees or skills as you like cost no more."""
+    submitted assessments with this mentor's review of each, the versions of the latest
+    ones, and four per distinct version this process has not built the matrix of; as many
+    mentees or skills as you like cost no more."""
     mentorships = list(
         Mentorship.objects.active()
         .filter(mentor=mentor)
-        .select_related("seeker")
-        .only("seeker__username")
         .order_by("seeker__username")
+        .values_list("pk", "seeker_id", "seeker__username")
     )
     if not mentorships:
         return []
-    by_seeker: dict[int, list[Assessment]] = defaultdict(list)
+    by_seeker: dict[int, list[Submitted]] = defaultdict(list)
+    reviews = Review.objects.filter(mentor=mentor, assessment=OuterRef("pk"))
     submitted = (
         Assessment.objects.shared_with(mentor)
-        .select_related("track", "version", "target_role")
-        .only(*CARD_FIELDS)
         .order_by("-submitted_at")
-    )
-    for assessment in submitted:
-        by_seeker[assessment.user_id].append(assessment)
-    latest = [found[0] for found in by_seeker.values()]
-    states = dict(
-        Review.objects.filter(mentor=mentor, assessment__in=latest).values_list(
-            "assessment_id", "status"
+        .values_list(
+            "pk",
+            "user_id",
+            "version_id",
+            "submitted_at",
+            "submitted_levels",
+            "review_requested_at",
+            "track__name",
+            "target_role__slug",
+            "target_role__title",
+            Subquery(reviews.values("status")[:1]),
         )
     )
-    matrices = matrices_of(latest)
+    for row in submitted:
+        assessment = Submitted(*row)
+        by_seeker[assessment.user_id].append(assessment)
+    latest = [found[0] for found in by_seeker.values()]
+    versions = MatrixVersion.objects.in_bulk({assessment.version_id for assessment in latest})
+    matrices = version_matrices(versions)
     levels = submitted_levels(((a.pk, a.version_id, a.submitted_levels) for a in latest), matrices)
     mentees = []
-    for mentorship in mentorships:
-        found = tuple(by_seeker.get(mentorship.seeker_id, ()))
+    for mentorship_id, seeker_id, name in mentorships:
+        found = tuple(by_seeker.get(seeker_id, ()))
         target = status = None
         if found:
             newest = found[0]
             matrix = matrices[newest.version_id]
-            target = scoring.readiness(matrix, newest.target_role.slug, levels[newest.pk])
-            status = review_status(newest, states.get(newest.pk))
-        mentees.append(Mentee(mentorship, found, target, status or NOT_ASKED))
+            target = scoring.readiness(matrix, newest.target_slug, levels[newest.pk])
+            status = review_status(newest, newest.review_state)
+        mentees.append(Mentee(mentorship_id, name, found, target, status or NOT_ASKED))
     return mentees
 
 
@@ -124,14 +137,14 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
         for name in ("assessments:report", "assessments:review", "mentoring:end")
     )
 
-    def when(assessment: Assessment) -> str:
+    def when(assessment: Submitted) -> str:
         local = calendar.local(assessment.submitted_at)
         return f'<time datetime="{local.isoformat()}">{calendar.day(local)}</time>'
 
     def card(mentee: Mentee) -> str:
         name = escape(mentee.name)
         stop = (
-            f'<a href="{end(mentee.mentorship.pk)}">Stop mentoring'
+            f'<a href="{end(mentee.mentorship_id)}">Stop mentoring'
             f'<span class="visually-hidden"> {name}</span></a>'
         )
         latest = mentee.latest
@@ -141,7 +154,7 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
                 f'they submit one.</p>\n<p class="actions">{stop}</p>'
             )
         else:
-            track = escape(latest.track.name)
+            track = escape(latest.track_name)
             verdict = escape(mentee.target.verdict)
             status = mentee.review_status
             action = REVIEW_ACTIONS.get(status, "Review it")
@@ -149,7 +162,7 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
                 '<dl class="facts">\n'
                 f'<div><dt>Latest assessment</dt><dd><a href="{report(latest.pk)}">{track}</a>, '
                 f"submitted {when(latest)}</dd></div>\n"
-                f"<div><dt>Target role</dt><dd>{escape(latest.target_role.title)}</dd></div>\n"
+                f"<div><dt>Target role</dt><dd>{escape(latest.target_title)}</dd></div>\n"
                 f"<div><dt>Readiness</dt><dd>{mentee.percent}% coverage "
                 f'<span class="badge badge-{verdict}">{verdict[:1].upper()}{verdict[1:]}</span>'
                 "</dd></div>\n"
@@ -163,8 +176,8 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
             )
             if mentee.earlier:
                 items = "\n".join(
-                    f'<li><a href="{report(a.pk)}">{escape(a.track.name)}: aiming for '
-                    f"{escape(a.target_role.title)}</a>, submitted {when(a)}</li>"
+                    f'<li><a href="{report(a.pk)}">{escape(a.track_name)}: aiming for '
+                    f"{escape(a.target_title)}</a>, submitted {when(a)}</li>"
                     for a in mentee.earlier
                 )
                 body += (

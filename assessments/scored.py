@@ -225,6 +225,11 @@ def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:
     return _matrices({assessment.version_id: assessment.version for assessment in assessments})
 
 
+def version_matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
+    """The scoring matrix of each of `versions` (by id), as matrices_of() reads them."""
+    return _matrices(versions)
+
+
 def _cache_key(version: MatrixVersion) -> tuple[int, str] | None:
     if not version.is_published or not version.content_hash:
         return None
