@@ -13,9 +13,8 @@ assessment's scored row is kept per process for the next views with the same col
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
+from assessments.kept import Kept
 from assessments.models import Assessment, Mentorship
 from assessments.scored import percent, published_matrix, submitted_levels
 from roles.limits import MAX_SCALE_LEVEL
@@ -259,10 +259,7 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
         # Largest gap first; sort() keeps the name order among equals.
         rows.sort(key=lambda row: -row.sort_value)
     cohort_key = (layout, frozenset(scored)) if layout is not None else None
-    columns = _kept_columns(cohort_key)
-    if columns is None:
-        columns = _columns(skills, category_names, grid)
-        _keep_columns(cohort_key, columns)
+    columns = _COLUMNS.get_or_make(cohort_key, lambda: _columns(skills, category_names, grid))
     return columns, tuple(rows)
 
 
@@ -316,23 +313,12 @@ def _scored_row(
 # the assessment. Each process keeps its own, bounded (a row of 150 skills is about 5 KB);
 # nothing here is needed by another process.
 Layout = frozenset[tuple[int, str, str]]
-_ROWS: OrderedDict[tuple[Layout, uuid.UUID], ScoredRow] = OrderedDict()
-_ROWS_KEPT = 2048
-_rows_lock = threading.Lock()
+_ROWS: Kept[ScoredRow] = Kept(2048)
 
 
 # The columns' tallies follow from the same and the set of assessments shown: kept for the
 # cohorts viewed last.
-_COLUMNS: OrderedDict[tuple[Layout, frozenset[uuid.UUID]], tuple[Column, ...]] = OrderedDict()
-_COLUMNS_KEPT = 32
-
-
-def forget_cohort_rows() -> None:
-    """Empty this process's scored rows and column tallies (benchmarks that start from
-    none)."""
-    with _rows_lock:
-        _ROWS.clear()
-        _COLUMNS.clear()
+_COLUMNS: Kept[tuple[Column, ...]] = Kept(32)
 
 
 def _layout(
@@ -349,45 +335,13 @@ def _layout(
 def _kept_rows(layout: Layout | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, ScoredRow]:
     if layout is None:
         return {}
-    found = {}
-    with _rows_lock:
-        for assessment_id in ids:
-            key = (layout, assessment_id)
-            if key in _ROWS:
-                _ROWS.move_to_end(key)
-                found[assessment_id] = _ROWS[key]
-    return found
+    kept = _ROWS.get_many((layout, assessment_id) for assessment_id in ids)
+    return {assessment_id: row for (_, assessment_id), row in kept.items()}
 
 
 def _keep_rows(layout: Layout | None, rows: dict[uuid.UUID, ScoredRow]) -> None:
-    if layout is None or not rows:
-        return
-    with _rows_lock:
-        for assessment_id, row in rows.items():
-            _ROWS[(layout, assessment_id)] = row
-        while len(_ROWS) > _ROWS_KEPT:
-            _ROWS.popitem(last=False)
-
-
-def _kept_columns(key: tuple[Layout, frozenset[uuid.UUID]] | None) -> tuple[Column, ...] | None:
-    if key is None:
-        return None
-    with _rows_lock:
-        if key in _COLUMNS:
-            _COLUMNS.move_to_end(key)
-            return _COLUMNS[key]
-    return None
-
-
-def _keep_columns(
-    key: tuple[Layout, frozenset[uuid.UUID]] | None, columns: tuple[Column, ...]
-) -> None:
-    if key is None:
-        return
-    with _rows_lock:
-        _COLUMNS[key] = columns
-        while len(_COLUMNS) > _COLUMNS_KEPT:
-            _COLUMNS.popitem(last=False)
+    if layout is not None:
+        _ROWS.put_many({(layout, assessment_id): row for assessment_id, row in rows.items()})
 
 
 def _column_lookup(

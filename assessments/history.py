@@ -10,9 +10,7 @@ of counts, and so is each of the latest few pairs, every pair on request."""
 from __future__ import annotations
 
 import html
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +23,7 @@ from django.utils.timezone import get_current_timezone
 
 from assessments import scoring
 from assessments.charts import LineChart, line_chart
+from assessments.kept import Kept
 from assessments.models import Assessment
 from assessments.scored import level_label, percent
 from assessments.scoring import Matrix
@@ -194,7 +193,7 @@ def build_history(
     """`levels`: assessment id -> levels in its matrix's skill order; `matrices`: version id
     -> Matrix; `compare`: the id of a submitted assessment to compare in full with the one
     before it; `all_pairs`: list every pair of consecutive submissions, not the latest few."""
-    calendar = _Calendar()
+    calendar = Calendar()
     entries = tuple(
         _entry(assessment, matrices[assessment.version_id], levels[assessment.pk], calendar)
         for assessment in assessments
@@ -239,7 +238,7 @@ def build_history(
 
 
 def _entry(
-    assessment: Assessment, matrix: Matrix, levels: Sequence[int], calendar: _Calendar
+    assessment: Assessment, matrix: Matrix, levels: Sequence[int], calendar: Calendar
 ) -> HistoryEntry:
     levels = tuple(levels)
     local = calendar.local(assessment.submitted_at or assessment.created_at)
@@ -253,7 +252,7 @@ def _entry(
     )
 
 
-class _Calendar:
+class Calendar:
     """Dates as the date filter writes them, in the current time zone and language, each
     looked up once a page rather than once a date: a history shows every submission's date
     (the chart asks for them all), and the filter costs several times this."""
@@ -380,15 +379,7 @@ def _changes(previous: HistoryEntry, entry: HistoryEntry) -> Changes:
 # standing: once worked out, it serves every later view of this process, and a history of fifty
 # submissions is not scored fifty times a request. Each process keeps its own, bounded; nothing
 # here is needed by another process.
-_STANDINGS: OrderedDict[tuple[uuid.UUID, str], Standing] = OrderedDict()
-_STANDINGS_KEPT = 4096
-_standings_lock = threading.Lock()
-
-
-def forget_standings() -> None:
-    """Empty this process's standings (tests and benchmarks that start from none)."""
-    with _standings_lock:
-        _STANDINGS.clear()
+_STANDINGS: Kept[Standing] = Kept(4096)
 
 
 def standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> Standing:
@@ -398,17 +389,8 @@ def standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> S
     key = None
     if assessment.is_submitted and version.is_published and version.content_hash:
         key = (assessment.pk, version.content_hash)
-        with _standings_lock:
-            if key in _STANDINGS:
-                _STANDINGS.move_to_end(key)
-                return _STANDINGS[key]
-    scored = _scored_standing(assessment.target_role.slug, matrix, levels)
-    if key is not None:
-        with _standings_lock:
-            _STANDINGS[key] = scored
-            while len(_STANDINGS) > _STANDINGS_KEPT:
-                _STANDINGS.popitem(last=False)
-    return scored
+    target = assessment.target_role.slug
+    return _STANDINGS.get_or_make(key, lambda: _scored_standing(target, matrix, levels))
 
 
 def _scored_standing(target_slug: str, matrix: Matrix, levels: Sequence[int]) -> Standing:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
-from assessments.history import _Calendar
+from assessments.history import Calendar
 from assessments.models import Assessment, Mentorship, Review
 from assessments.scored import percent, submitted_levels, version_matrices
 from assessments.scoring import Readiness
@@ -131,7 +131,7 @@ def mentees_of(mentor) -> list[Mentee]:
 def mentee_cards(mentees: list[Mentee]) -> SafeString:
     """The mentees' cards as one piece of HTML, each link reversed once: with hundreds of
     mentees, a template tag per line of each card would cost most of the page."""
-    calendar = _Calendar()
+    calendar = Calendar()
     report, review, end = (
         _path_with_id(name)
         for name in ("assessments:report", "assessments:review", "mentoring:end")

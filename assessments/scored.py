@@ -8,16 +8,14 @@ assessments side, so that the ladder app knows nothing of scoring."""
 from __future__ import annotations
 
 import math
-import threading
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import TypeVar
 
 from assessments import scoring
+from assessments.kept import Kept
 from assessments.models import Assessment, Rating, levels_from_snapshot
 from assessments.scoring import Matrix, MatrixRequirement, MatrixSkill, RoleScore, Score
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill
@@ -141,9 +139,7 @@ def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | Non
 # built, serves every later request of this process, with the engine's index and the gaps it
 # has made: a cohort view scoring hundreds of people pays for it once. Each process keeps its
 # own few; nothing here is needed by another process.
-_PUBLISHED_MATRICES: OrderedDict[tuple[int, str], Matrix] = OrderedDict()
-_PUBLISHED_MATRICES_KEPT = 16
-_published_lock = threading.Lock()
+_PUBLISHED_MATRICES: Kept[Matrix] = Kept(16)
 
 
 def published_matrix(version: MatrixVersion) -> Matrix:
@@ -152,30 +148,22 @@ def published_matrix(version: MatrixVersion) -> Matrix:
     return _matrices({version.pk: version})[version.pk]
 
 
-def forget_published_matrices() -> None:
-    """Empty this process's matrices, level statements and step skills (tests that count
-    queries start from none)."""
-    with _published_lock:
-        _PUBLISHED_MATRICES.clear()
-        _PUBLISHED_STATEMENTS.clear()
-        _PUBLISHED_STEP_SKILLS.clear()
-
-
 # What each level of each skill looks like: read for every report, and as immutable as the
 # matrix in a published version, so kept the same way.
-_PUBLISHED_STATEMENTS: OrderedDict[tuple[int, str], dict[str, dict[str, str]]] = OrderedDict()
+_PUBLISHED_STATEMENTS: Kept[dict[str, dict[str, str]]] = Kept(16)
 
 
 def published_statements(assessment: Assessment) -> dict[str, dict[str, str]]:
     """Assessment.level_statements() (skill slug -> {level: statement}; not to be changed),
     read once per process for a published version (one query the first time, none after)
     and every time for a draft's."""
-    return _kept(_PUBLISHED_STATEMENTS, _cache_key(assessment.version), assessment.level_statements)
+    key = _cache_key(assessment.version)
+    return _PUBLISHED_STATEMENTS.get_or_make(key, assessment.level_statements)
 
 
 # The skills of each step of a questionnaire, as immutable in a published version: every step
 # page shows one category's, with their level statements.
-_PUBLISHED_STEP_SKILLS: OrderedDict[tuple[int, str], dict[int, tuple[Skill, ...]]] = OrderedDict()
+_PUBLISHED_STEP_SKILLS: Kept[dict[int, tuple[Skill, ...]]] = Kept(16)
 
 
 def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]:
@@ -185,7 +173,7 @@ def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]
     key = _cache_key(version)
     if key is None:
         return tuple(Skill.objects.filter(category=category).order_by("position", "pk"))
-    by_category = _kept(_PUBLISHED_STEP_SKILLS, key, lambda: _skills_by_category(version))
+    by_category = _PUBLISHED_STEP_SKILLS.get_or_make(key, lambda: _skills_by_category(version))
     return by_category.get(category.pk, ())
 
 
@@ -194,28 +182,6 @@ def _skills_by_category(version: MatrixVersion) -> dict[int, tuple[Skill, ...]]:
     for skill in Skill.objects.filter(version=version).order_by("category_id", "position", "pk"):
         by_category.setdefault(skill.category_id, []).append(skill)
     return {category_id: tuple(skills) for category_id, skills in by_category.items()}
-
-
-T = TypeVar("T")
-
-
-def _kept(
-    kept: OrderedDict[tuple[int, str], T], key: tuple[int, str] | None, build: Callable[[], T]
-) -> T:
-    """build(), kept under key for this process's later calls, the last few keys only; built
-    afresh every time without a key (a draft's)."""
-    if key is not None:
-        with _published_lock:
-            if key in kept:
-                kept.move_to_end(key)
-                return kept[key]
-    value = build()
-    if key is not None:
-        with _published_lock:
-            kept[key] = value
-            while len(kept) > _PUBLISHED_MATRICES_KEPT:
-                kept.popitem(last=False)
-    return value
 
 
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:
@@ -239,24 +205,16 @@ def _cache_key(version: MatrixVersion) -> tuple[int, str] | None:
 def _matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
     """Each version's matrix, from this process's published ones where it has them, the rest
     built together (scoring_matrices) and the published ones among them kept."""
-    found: dict[int, Matrix] = {}
-    with _published_lock:
-        for version_id, version in versions.items():
-            key = _cache_key(version)
-            if key is not None and key in _PUBLISHED_MATRICES:
-                _PUBLISHED_MATRICES.move_to_end(key)
-                found[version_id] = _PUBLISHED_MATRICES[key]
+    keys = {version_id: _cache_key(version) for version_id, version in versions.items()}
+    kept = _PUBLISHED_MATRICES.get_many(key for key in keys.values() if key is not None)
+    found = {version_id: kept[key] for version_id, key in keys.items() if key in kept}
     missing = [version for version_id, version in versions.items() if version_id not in found]
     if not missing:
         return found
     built = scoring_matrices(missing)
-    with _published_lock:
-        for version in missing:
-            key = _cache_key(version)
-            if key is not None:
-                _PUBLISHED_MATRICES[key] = built[version.pk]
-        while len(_PUBLISHED_MATRICES) > _PUBLISHED_MATRICES_KEPT:
-            _PUBLISHED_MATRICES.popitem(last=False)
+    _PUBLISHED_MATRICES.put_many(
+        {keys[version.pk]: built[version.pk] for version in missing if keys[version.pk] is not None}
+    )
     return {**found, **built}
 
 

@@ -52,9 +52,8 @@ def run(args: argparse.Namespace) -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from assessments.cohort import forget_cohort_rows
+    from assessments.kept import forget_everything
     from assessments.models import Assessment, Rating
-    from assessments.scored import forget_published_matrices
     from tests.factories import make_ladder, make_mentorship
 
     rng = random.Random(args.seed)
@@ -105,8 +104,7 @@ def run(args: argparse.Namespace) -> None:
     # scores every row.
     cold = []
     for _ in range(10):
-        forget_published_matrices()
-        forget_cohort_rows()
+        forget_everything()
         gc.collect()
         start = time.perf_counter()
         client.get("/mentoring/cohort/")

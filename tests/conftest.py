@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from assessments.scored import forget_published_matrices
+from assessments.kept import forget_everything
 from tests.factories import (
     PASSWORD,
     AssessmentFactory,
@@ -36,7 +36,7 @@ def _test_settings():
 @pytest.fixture(autouse=True)
 def _no_matrix_kept_from_another_test():
     # Versions of two tests may share an id and content: counted queries start from nothing.
-    forget_published_matrices()
+    forget_everything()
 
 
 @pytest.fixture

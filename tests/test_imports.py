@@ -17,6 +17,7 @@ APPS = ("careerfit", "roles", "assessments")
 # Plain Python: plain data in, plain data out.
 PURE_MODULES = (
     "assessments.charts",
+    "assessments.kept",
     "assessments.scoring",
     "assessments.scoring_data",
     "roles.document",

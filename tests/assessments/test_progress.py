@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.kept import forget_everything
 from assessments.models import Assessment, Rating
-from assessments.scored import forget_published_matrices
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import (
     WORKED_RATINGS,
@@ -415,7 +415,7 @@ def test_the_progress_page_costs_the_same_queries_for_1_or_50_assessments(
         assessment = AssessmentFactory(user=owner, version=ladder)
         answer_all(assessment)
         assessment.submit()
-    forget_published_matrices()
+    forget_everything()
 
     with django_assert_num_queries(SUBMITTED_ONLY):
         response = owner_client.get(url)

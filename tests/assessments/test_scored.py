@@ -5,7 +5,6 @@ import pytest
 from assessments.models import Assessment
 from assessments.scored import (
     _PUBLISHED_MATRICES,
-    _PUBLISHED_MATRICES_KEPT,
     published_matrix,
     published_statements,
     scoring_matrix,
@@ -51,9 +50,9 @@ def test_a_drafts_matrix_is_read_afresh_so_edits_show(django_assert_num_queries)
 
 
 def test_the_matrices_kept_are_bounded():
-    for _ in range(_PUBLISHED_MATRICES_KEPT + 3):
+    for _ in range(_PUBLISHED_MATRICES.size + 3):
         published_matrix(make_ladder(skills=2, roles=1))
-    assert len(_PUBLISHED_MATRICES) == _PUBLISHED_MATRICES_KEPT
+    assert len(_PUBLISHED_MATRICES) == _PUBLISHED_MATRICES.size
 
 
 def test_a_published_versions_level_statements_are_read_once(django_assert_num_queries):
