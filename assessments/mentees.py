@@ -206,15 +206,22 @@ class ReviewsOfMine:
     can_ask: bool  # some mentor of the seeker's now has not reviewed it
 
 
-def reviews_of_mine(seeker, mentor_ids: set[int]) -> list[ReviewsOfMine]:
-    """The seeker's submitted assessments, latest first, each with the reviews of it (those in
-    progress only by `mentor_ids`, their mentors now): two queries."""
+RECENT_REVIEWED = 5  # of the seeker's submitted assessments on the mentoring page
+
+
+def reviews_of_mine(seeker, mentor_ids: set[int]) -> tuple[list[ReviewsOfMine], bool]:
+    """The seeker's latest RECENT_REVIEWED submitted assessments, latest first, each with the
+    reviews of it (those in progress only by `mentor_ids`, their mentors now), and whether
+    there are older ones (My assessments lists them; their reports show their reviews): two
+    queries, however long the history."""
     assessments = list(
         Assessment.objects.owned_by(seeker)
         .filter(status=Assessment.Status.SUBMITTED)
         .select_related("track", "target_role")
-        .order_by("-submitted_at")
+        .order_by("-submitted_at")[: RECENT_REVIEWED + 1]
     )
+    older = len(assessments) > RECENT_REVIEWED
+    assessments = assessments[:RECENT_REVIEWED]
     reviews: dict[uuid.UUID, list[Review]] = defaultdict(list)
     for review in Review.objects.filter(assessment__in=assessments).select_related("mentor"):
         reviews[review.assessment_id].append(review)
@@ -226,4 +233,4 @@ def reviews_of_mine(seeker, mentor_ids: set[int]) -> list[ReviewsOfMine]:
         )
         to_ask = mentor_ids - {review.mentor_id for review in submitted}
         found.append(ReviewsOfMine(assessment, submitted, in_progress, bool(to_ask)))
-    return found
+    return found, older

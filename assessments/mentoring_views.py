@@ -58,11 +58,13 @@ def _mentoring_page(request: HttpRequest, form: InvitationForm, status: int = 20
     )
     invitations = Invitation.objects.open().filter(seeker=user)
     mentees = mentees_of(user)
+    own_assessments, older_assessments = reviews_of_mine(user, {m.mentor_id for m in mentors})
     context = {
         "form": form,
         "invitations": [(invite, _invitation_link(request, invite)) for invite in invitations],
         "mentors": mentors,
-        "own_assessments": reviews_of_mine(user, {m.mentor_id for m in mentors}),
+        "own_assessments": own_assessments,
+        "older_assessments": older_assessments,
         "mentees": mentees,
         "mentee_cards": mentee_cards(mentees),
         "invitation_days": settings.MENTOR_INVITATION_DAYS,

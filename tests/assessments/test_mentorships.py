@@ -4,12 +4,15 @@ ending a mentorship from either side (/mentoring/<uuid>/revoke/)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Mentorship
+from assessments.mentees import RECENT_REVIEWED
+from assessments.models import Assessment, Mentorship
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import report_url, section, text_of, worked_example
 from tests.factories import (
@@ -82,6 +85,24 @@ def test_the_seeker_sees_the_reviews_of_their_assessments_and_can_ask(owner, own
     assert "In progress busy is reviewing it" in text
     assert "gone" not in text  # no longer a mentor: their draft will not be finished
     assert reverse("assessments:ask_review", args=[assessment.pk]) in body
+
+
+def test_a_long_history_shows_the_latest_assessments_and_points_to_the_rest(owner, owner_client):
+    version = make_ladder(skills=3, roles=2)
+    now = timezone.now()
+    for day in range(RECENT_REVIEWED + 2):
+        assessment = AssessmentFactory(user=owner, version=version)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            status=Assessment.Status.SUBMITTED, submitted_at=now - timedelta(days=day)
+        )
+    latest_only = AssessmentFactory(user=owner, version=version)  # a draft: never listed
+
+    text = part(owner_client, "reviews-title")
+
+    assert text.count("aiming for") == RECENT_REVIEWED
+    assert f"These are your latest {RECENT_REVIEWED}." in text
+    assert "My assessments lists the older ones" in text
+    assert str(latest_only.pk) not in owner_client.get(MENTORING).content.decode()
 
 
 # --- The mentor's side -------------------------------------------------------------------------
