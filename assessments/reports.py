@@ -180,10 +180,6 @@ class Report:
         return self.scored.unanswered
 
     @property
-    def next_roles(self) -> tuple[LadderRole, ...]:
-        return tuple(role for rung in self.ladder for role in rung.roles if role.is_next)
-
-    @property
     def skill_count(self) -> int:
         return len(self.scored.matrix.skills)
 

@@ -398,13 +398,6 @@ class Assessment(models.Model):
         )
         return "".join(str(level) for level in skills.values_list("level", flat=True))
 
-    def submitted_levels_by_position(self, skill_count: int) -> list[int] | None:
-        """The submitted levels in matrix order, or None when there is no snapshot of all
-        `skill_count` skills (a draft, or a row written without submit())."""
-        if not self.is_submitted:
-            return None
-        return levels_from_snapshot(self.submitted_levels, skill_count)
-
 
 class RatingQuerySet(models.QuerySet):
     def record(self, assessment: Assessment, answer: Answer, *, sequence: int, now) -> bool:

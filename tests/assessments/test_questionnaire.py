@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, levels_from_snapshot
 from roles.models import Role, Skill, Track
 from tests.assessments.conftest import HTMX, answer_all, rate_url, step_url, stored
 from tests.assessments.worked_example import text_of, worked_example
@@ -820,11 +820,11 @@ def test_submitting_keeps_the_levels_as_submitted_in_matrix_order(owner, ladder)
     expected = "".join(str(position % 6) for position in range(len(skills)))
     assessment.refresh_from_db()
     assert assessment.submitted_levels == expected
-    assert assessment.submitted_levels_by_position(len(skills)) == [
+    assert levels_from_snapshot(assessment.submitted_levels, len(skills)) == [
         position % 6 for position in range(len(skills))
     ]
     # A snapshot of another size is no snapshot of this version.
-    assert assessment.submitted_levels_by_position(len(skills) + 1) is None
+    assert levels_from_snapshot(assessment.submitted_levels, len(skills) + 1) is None
 
 
 # --- Answer None to the rest of a step --------------------------------------------------
