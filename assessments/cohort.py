@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments import scoring
 from assessments.kept import Kept
 from assessments.models import Assessment, Mentorship
-from assessments.scored import percent, published_matrix, submitted_levels
+from assessments.scored import percent, stored_levels, version_matrices
 from roles.limits import MAX_SCALE_LEVEL
 from roles.models import MatrixVersion
 
@@ -150,7 +150,7 @@ def build_cohort(mentor, track_slug: str = "", sort: str = "") -> Cohort:
     """The cohort of `mentor` on one ladder (by default the one most of them are assessed on),
     sorted by mentee name, or by the gap on skill `sort`, largest first. Queries: the
     mentorships, each mentee's latest submitted assessment per ladder, their versions, and
-    four per published matrix version in use the first time this process reads it."""
+    four for every matrix version in use this process has not read yet."""
     mentee_count = Mentorship.objects.active().filter(mentor=mentor).count()
     latest_per_ladder = Assessment.objects.filter(
         user=OuterRef("user"), track=OuterRef("track"), status=Assessment.Status.SUBMITTED
@@ -193,7 +193,7 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
     versions = list(
         MatrixVersion.objects.filter(pk__in={e.version_id for e in entries}).order_by("-number")
     )
-    matrices = {version.pk: published_matrix(version) for version in versions}
+    matrices = version_matrices({version.pk: version for version in versions})
     # Each target role in use: the gap at each level of each skill it requires.
     gap_tables = {
         (version_id, slug): scoring.gap_table(matrices[version_id], slug)
@@ -223,7 +223,7 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
         key: _column_lookup(matrices[key[0]], gap_tables[key], slugs)
         for key in {(entry.version_id, entry.target_slug) for entry in missing}
     }
-    levels = submitted_levels(
+    levels = stored_levels(
         ((e.assessment_id, e.version_id, e.submitted_levels) for e in missing), matrices
     )
     fresh = {

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments import scoring
 from assessments.history import Calendar
 from assessments.models import Assessment, Mentorship, Review
-from assessments.scored import percent, submitted_levels, version_matrices
+from assessments.scored import percent, stored_levels, version_matrices
 from assessments.scoring import Readiness
 from roles.models import MatrixVersion
 
@@ -114,7 +114,7 @@ def mentees_of(mentor) -> list[Mentee]:
     latest = [found[0] for found in by_seeker.values()]
     versions = MatrixVersion.objects.in_bulk({assessment.version_id for assessment in latest})
     matrices = version_matrices(versions)
-    levels = submitted_levels(((a.pk, a.version_id, a.submitted_levels) for a in latest), matrices)
+    levels = stored_levels(((a.pk, a.version_id, a.submitted_levels) for a in latest), matrices)
     mentees = []
     for mentorship_id, seeker_id, name in mentorships:
         found = tuple(by_seeker.get(seeker_id, ()))

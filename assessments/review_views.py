@@ -35,6 +35,7 @@ from assessments.models import (
     server_sequence,
 )
 from assessments.models.assessment import progress_of
+from assessments.scored import step_skills
 from careerfit import mail
 from careerfit.next_url import safe_next
 from roles.models import Category, Skill
@@ -224,7 +225,7 @@ def _step_rows(
             answer.skill_id: {"level": answer.level, "comment": answer.comment}
             for answer in ReviewRating.objects.filter(review=review, skill__category=category)
         }
-    skills = Skill.objects.filter(category=category).order_by("position", "pk")
+    skills = step_skills(assessment.version, category)
     forms = step_forms(ReviewRatingForm, skills, assessment.version.max_level, data, stored)
     return [(skill, seeker.get(skill.pk), form) for skill, form in forms]
 

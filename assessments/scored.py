@@ -218,12 +218,12 @@ def _matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
     return {**found, **built}
 
 
-def submitted_levels(
+def stored_levels(
     snapshots: Iterable[tuple[uuid.UUID, int, str]], matrices: dict[int, Matrix]
 ) -> dict[uuid.UUID, list[int]]:
-    """Submitted assessments' levels in their matrix's skill order (what score_role takes),
-    from (assessment id, version id, submitted_levels): the snapshot kept at submission,
-    without a query; for rows without one, their ratings, in one query for all of those."""
+    """Assessments' levels in their matrix's skill order (what score_role takes), from
+    (assessment id, version id, submitted_levels): the snapshot kept at submission, without a
+    query; for drafts and rows without one, their ratings, in one query for all of those."""
     levels: dict[uuid.UUID, list[int]] = {}
     missing: list[tuple[uuid.UUID, int]] = []
     for assessment_id, version_id, snapshot in snapshots:

@@ -35,13 +35,12 @@ from assessments.models import (
     Assessment,
     AssessmentIncomplete,
     AssessmentLocked,
-    Rating,
     server_sequence,
 )
 from assessments.scored import (
     matrices_of,
     step_skills,
-    submitted_levels,
+    stored_levels,
 )
 from roles.models import Category, Skill, Track
 
@@ -82,7 +81,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     submitted = [assessment for assessment in page if assessment.is_submitted]
     if submitted:
         matrices = matrices_of(submitted)
-        levels = submitted_levels(
+        levels = stored_levels(
             ((a.pk, a.version_id, a.submitted_levels) for a in submitted), matrices
         )
         for assessment in submitted:
@@ -532,21 +531,11 @@ def progress(request: HttpRequest, track_slug: str) -> HttpResponse:
         )
     )
     matrices = matrices_of(assessments)
-    submitted = [assessment for assessment in assessments if assessment.is_submitted]
-    levels: dict[uuid.UUID, list[int]] = submitted_levels(
-        ((a.pk, a.version_id, a.submitted_levels) for a in submitted), matrices
+    # A draft has no snapshot: its answers come from its ratings, with those of any submission
+    # made before snapshots were kept, in one query.
+    levels = stored_levels(
+        ((a.pk, a.version_id, a.submitted_levels) for a in assessments), matrices
     )
-    drafts = [assessment for assessment in assessments if not assessment.is_submitted]
-    if drafts:
-        answers = Rating.objects.filter(
-            assessment__user=request.user,
-            assessment__track=track,
-            assessment__status=Assessment.Status.DRAFT,
-        ).levels_by_assessment()
-        for assessment in drafts:
-            stored = answers.get(assessment.pk, {})
-            skills = matrices[assessment.version_id].skills
-            levels[assessment.pk] = [stored.get(skill.slug, 0) for skill in skills]
     history = build_history(
         assessments,
         levels,
