@@ -95,20 +95,6 @@ class CellAddress:
         return f"requirement:{self.role_id}:{self.skill_id}"
 
 
-def find_cell(draft: MatrixVersion, role_slug: str, skill_slug: str) -> CellAddress | None:
-    """The cell of a draft's role and skill, by their slugs, in one query; None when either is
-    not in the draft."""
-    found = _first(
-        Role.objects.filter(
-            version=draft, slug=role_slug, version__skills__slug=skill_slug
-        ).values_list("pk", "title", "version__skills__pk", "version__skills__name")
-    )
-    if found is None:
-        return None
-    role_id, role_title, skill_id, skill_name = found
-    return CellAddress(role_id, role_slug, role_title, skill_id, skill_slug, skill_name)
-
-
 @dataclass(frozen=True)
 class CellSave:
     before: Cell
