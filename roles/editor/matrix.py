@@ -187,6 +187,11 @@ def _save_cell(
                 get_object_or_404(Track, slug=track_slug)
                 return _cell_problem(request, track_slug, cell_dom_id(role_slug, skill_slug))
             _cell_of(draft, role_slug, skill_slug)  # a 404 that says which one is missing
+            # Both exist now (added since the first read): read the cell again, under the
+            # draft's lock.
+            found = drafting.lock_cell(track_slug, role_slug, skill_slug)
+            if found is None:
+                raise Http404("No such cell in the draft.")
         draft, address, stored = found
         form = CellForm(request.POST, version=draft, auto_id=_auto_id(role_slug, skill_slug))
         if form.is_valid():

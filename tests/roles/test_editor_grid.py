@@ -9,6 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from roles import drafting
 from roles.audit import AuditEntry
 from roles.models import MatrixVersion, Requirement
 from tests.factories import TrackFactory, make_editor, make_ladder
@@ -153,6 +154,30 @@ def test_saving_a_cell_with_htmx_swaps_in_its_new_value_and_logs_it(editor_clien
     assert entry.actor == "editor"
     assert entry.summary == ("Role 2: Skill 1 from 2 Working, important to 4 Advanced, essential")
     assert (entry.before, entry.after) == ("2 Working, important", "4 Advanced, essential")
+
+
+def test_a_cell_whose_role_or_skill_appears_after_the_first_read_is_still_saved(
+    editor_client, draft, monkeypatch
+):
+    # Another editor added the role or skill between the save's first read, which found no
+    # cell, and its lock on the draft: the second read under the lock finds it.
+    real = drafting.lock_cell
+    calls = []
+
+    def first_misses(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(drafting, "lock_cell", first_misses)
+    response = editor_client.post(
+        _cell(draft.track),
+        {"level": 4, "importance": 3, "was_level": 2, "was_importance": 2},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert len(calls) == 2
+    assert _stored(draft) == (4, 3)
 
 
 def test_without_javascript_a_save_goes_back_to_the_cell_in_the_grid(editor_client, draft):
