@@ -376,3 +376,7 @@ def test_a_role_cannot_declare_a_skill_it_requires_dropped(admin_client, draft):
 @pytest.mark.parametrize("model", ["learningresource", "auditentry"])
 def test_the_editors_log_and_the_resources_list_in_the_admin(admin_client, draft, model):
     assert admin_client.get(reverse(f"admin:roles_{model}_changelist")).status_code == 200
+
+
+def test_the_editors_log_is_read_only_in_the_admin(admin_client, draft):
+    assert admin_client.get(reverse("admin:roles_auditentry_add")).status_code == 403
