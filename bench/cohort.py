@@ -21,7 +21,7 @@ import random
 import statistics
 import time
 
-from inprocess import print_results, serve_to_test_client, throwaway_sqlite, time_pages
+from inprocess import TRIVIAL, print_results, serve_to_test_client, throwaway_sqlite, time_pages
 
 SKILLS = 150
 ROLES = 8
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> None:
     serve_to_test_client()
 
     from django.contrib.auth.models import User
+    from django.db import connection
     from django.test import Client
 
     from assessments.kept import forget_everything
@@ -109,10 +110,20 @@ def run(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         client.get("/mentoring/cohort/")
         cold.append(time.perf_counter() - start)
-    floor, first = results["trivial template"].median, statistics.median(cold)
+    forget_everything()
+    queries = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        client.get("/mentoring/cohort/")
+    floor, first = results[TRIVIAL].median, statistics.median(cold)
     print(
         f"  first request of a process (matrix built, rows scored): {first * 1000:.2f} ms, "
-        f"{first / floor:.1f}x the trivial median, 9 queries"
+        f"{first / floor:.1f}x the trivial median, {queries} queries"
     )
 
 

@@ -29,7 +29,7 @@ import random
 import urllib.parse
 from datetime import timedelta
 
-from inprocess import Timing, serve_to_test_client, throwaway_sqlite, time_pages
+from inprocess import Timing, get, serve_to_test_client, throwaway_sqlite, time_requests
 
 SKILLS = 164
 ROLES = 8
@@ -83,18 +83,18 @@ def run(args: argparse.Namespace) -> None:
         user = _person_with_history(ladder, count, rng)
         client = Client()
         client.force_login(user)
-        results = time_pages(
+        results = time_requests(
             client,
             {
-                LOGIN: "/accounts/login/",
-                "progress page": f"/assessments/progress/{ladder.track.slug}/",
-                "my assessments": "/assessments/",
+                LOGIN: get("/accounts/login/"),
+                "progress page": get(f"/assessments/progress/{ladder.track.slug}/"),
+                "my assessments": get("/assessments/"),
             },
             args.repeats,
+            floor=LOGIN,
         )
-        login = results[LOGIN]
         for name in (LOGIN, "progress page", "my assessments"):
-            _print_row(f"{name}, {count} assessments", results[name], login, count)
+            _print_row(f"{name}, {count} assessments", results[name], count)
 
 
 def _person_with_history(ladder, count: int, rng: random.Random):
@@ -126,8 +126,8 @@ def _person_with_history(ladder, count: int, rng: random.Random):
     return user
 
 
-def _print_row(name: str, timing: Timing, login: Timing, count: int) -> None:
-    ratio = timing.ratio / login.ratio
+def _print_row(name: str, timing: Timing, count: int) -> None:
+    ratio = timing.ratio  # the median of the rounds' own ratios to the login page
     verdict = ""
     if name.startswith(("progress", "my assessments")) and count == HISTORIES[-1]:
         verdict = "met" if ratio <= TARGET else "not met"
