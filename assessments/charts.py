@@ -213,7 +213,7 @@ class DumbbellRow:
     def track(self) -> str:
         """The row's SVG shapes, made of numbers only: the bar joining the two levels (when
         they differ; marked short when yours is below), the required level as a ring, yours
-        as a dot above it. Drawn at y = DUMBBELL_Y in a track DUMBBELL_HEIGHT px high."""
+        as a dot above it. Drawn at y = DUMBBELL_Y in a track 24 px high (report.css)."""
         bar = ""
         if self.rated != self.required:
             short = " is-short" if self.gap else ""
