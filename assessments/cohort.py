@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments import scoring
 from assessments.kept import Kept
 from assessments.models import Assessment, Mentorship
-from assessments.scored import percent, stored_levels, version_matrices
+from assessments.scored import kept_key, percent, stored_levels, version_matrices
 from roles.limits import MAX_SCALE_LEVEL
 from roles.models import MatrixVersion
 
@@ -326,10 +326,10 @@ def _layout(
 ) -> Layout | None:
     """What decides the columns: each (published version, target role) in use; None when a
     version in use is not published (its rows are scored afresh)."""
-    hashes = {version.pk: version.content_hash for version in versions if version.is_published}
-    if not all(hashes.values()) or len(hashes) < len(versions):
+    keys = {version.pk: kept_key(version) for version in versions}
+    if None in keys.values():
         return None
-    return frozenset((version_id, hashes[version_id], slug) for version_id, slug in gap_tables)
+    return frozenset((*keys[version_id], slug) for version_id, slug in gap_tables)
 
 
 def _kept_rows(layout: Layout | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, ScoredRow]:

@@ -25,7 +25,7 @@ from assessments import scoring
 from assessments.charts import LineChart, line_chart
 from assessments.kept import Kept
 from assessments.models import Assessment
-from assessments.scored import level_label, percent
+from assessments.scored import kept_key, level_label, percent
 from assessments.scoring import Matrix
 
 RECENT_ASSESSMENTS = 6  # rows of the assessments table
@@ -385,10 +385,10 @@ _STANDINGS: Kept[Standing] = Kept(4096)
 def standing(assessment: Assessment, matrix: Matrix, levels: Sequence[int]) -> Standing:
     """The score of `assessment` (its `levels` in `matrix`'s skill order) at a glance; a
     submitted one's is worked out once per process."""
-    version = assessment.version
+    version_key = kept_key(assessment.version)
     key = None
-    if assessment.is_submitted and version.is_published and version.content_hash:
-        key = (assessment.pk, version.content_hash)
+    if assessment.is_submitted and version_key is not None:
+        key = (assessment.pk, version_key[1])
     target = assessment.target_role.slug
     return _STANDINGS.get_or_make(key, lambda: _scored_standing(target, matrix, levels))
 

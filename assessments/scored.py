@@ -157,7 +157,7 @@ def published_statements(assessment: Assessment) -> dict[str, dict[str, str]]:
     """Assessment.level_statements() (skill slug -> {level: statement}; not to be changed),
     read once per process for a published version (one query the first time, none after)
     and every time for a draft's."""
-    key = _cache_key(assessment.version)
+    key = kept_key(assessment.version)
     return _PUBLISHED_STATEMENTS.get_or_make(key, assessment.level_statements)
 
 
@@ -170,7 +170,7 @@ def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]
     """The category's skills in step order (not to be changed): for a published version the
     whole version's read once per process (one query the first time, none after), for a
     draft the category's every time."""
-    key = _cache_key(version)
+    key = kept_key(version)
     if key is None:
         return tuple(Skill.objects.filter(category=category).order_by("position", "pk"))
     by_category = _PUBLISHED_STEP_SKILLS.get_or_make(key, lambda: _skills_by_category(version))
@@ -196,7 +196,9 @@ def version_matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
     return _matrices(versions)
 
 
-def _cache_key(version: MatrixVersion) -> tuple[int, str] | None:
+def kept_key(version: MatrixVersion) -> tuple[int, str] | None:
+    """What keeps what is made from a version for later requests: its id and content hash,
+    for a published version only (a draft may still change); None otherwise."""
     if not version.is_published or not version.content_hash:
         return None
     return (version.pk, version.content_hash)
@@ -205,7 +207,7 @@ def _cache_key(version: MatrixVersion) -> tuple[int, str] | None:
 def _matrices(versions: dict[int, MatrixVersion]) -> dict[int, Matrix]:
     """Each version's matrix, from this process's published ones where it has them, the rest
     built together (scoring_matrices) and the published ones among them kept."""
-    keys = {version_id: _cache_key(version) for version_id, version in versions.items()}
+    keys = {version_id: kept_key(version) for version_id, version in versions.items()}
     kept = _PUBLISHED_MATRICES.get_many(key for key in keys.values() if key is not None)
     found = {version_id: kept[key] for version_id, key in keys.items() if key in kept}
     missing = [version for version_id, version in versions.items() if version_id not in found]
