@@ -22,10 +22,10 @@ from html import escape
 from operator import getitem, itemgetter
 
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
+from assessments.http import path_with_id
 from assessments.kept import Kept
 from assessments.models import Assessment, Mentorship
 from assessments.scored import kept_key, percent, stored_levels, version_matrices
@@ -237,16 +237,14 @@ def _heat_map(entries: list[Entry], sort: str) -> tuple[tuple[Column, ...], tupl
     }
     _keep_rows(layout, fresh)
     scored.update(fresh)
-    # One reverse() for every report link: the same path with another id.
-    placeholder = uuid.UUID(int=0)
-    report_path = reverse("assessments:report", args=[placeholder])
+    report_path = path_with_id("assessments:report")
     rows, grid = [], []
     for entry in entries:
         found = scored[entry.assessment_id]
         values = found.gaps
         grid.append(values)
         head = ROW_HEAD.format(
-            url=report_path.replace(str(placeholder), str(entry.assessment_id)),
+            url=report_path(entry.assessment_id),
             name=escape(entry.name),
             target=escape(entry.target_title),
             percent=percent(found.target.coverage),

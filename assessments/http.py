@@ -1,9 +1,14 @@
 """What the assessments views share about HTTP: the htmx-aware request type, the redirect
-after a POST, and when a request wants a fragment rather than the whole page."""
+after a POST, when a request wants a fragment rather than the whole page, and a URL reversed
+once for many ids."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
 
@@ -22,3 +27,11 @@ def wants_fragment(request: HtmxHttpRequest) -> bool:
     return (
         bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
     )
+
+
+def path_with_id(name: str) -> Callable[[uuid.UUID], str]:
+    """The path of URL `name` for any one id, reversed once: the same path with another id
+    (a page of many links saves a reverse() per link)."""
+    placeholder = str(uuid.UUID(int=0))
+    path = reverse(name, args=[placeholder])
+    return lambda pk: path.replace(placeholder, str(pk))

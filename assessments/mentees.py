@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.history import Calendar
+from assessments.http import path_with_id
 from assessments.models import Assessment, Mentorship, Review
 from assessments.scored import percent, stored_levels, version_matrices
 from assessments.scoring import Readiness
@@ -133,8 +132,7 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
     mentees, a template tag per line of each card would cost most of the page."""
     calendar = Calendar()
     report, review, end = (
-        _path_with_id(name)
-        for name in ("assessments:report", "assessments:review", "mentoring:end")
+        path_with_id(name) for name in ("assessments:report", "assessments:review", "mentoring:end")
     )
 
     def when(assessment: Submitted) -> str:
@@ -187,13 +185,6 @@ def mentee_cards(mentees: list[Mentee]) -> SafeString:
         return f'<li class="card mentee-card">\n<h3 class="card-title">{name}</h3>\n{body}\n</li>'
 
     return mark_safe("\n".join(map(card, mentees)))
-
-
-def _path_with_id(name: str) -> Callable[[uuid.UUID], str]:
-    """The path of URL `name` for any one id, reversed once: the same path with another id."""
-    placeholder = str(uuid.UUID(int=0))
-    path = reverse(name, args=[placeholder])
-    return lambda pk: path.replace(placeholder, str(pk))
 
 
 @dataclass(frozen=True)
