@@ -219,9 +219,6 @@ def _shown_by_form(form: RatingForm) -> tuple[str, str, str]:
     return chosen, form["evidence"].value() or "", form.first_error() if form.errors else ""
 
 
-NOT_USED = "I have not used this."
-
-
 @dataclass(frozen=True)
 class Question:
     """One skill of a step as the page shows it: its fieldset ready, and what the summary of
@@ -235,32 +232,33 @@ class Question:
 
 # A step prints a fieldset per skill, with a choice per level: made here in one piece rather
 # than in a template loop, whose variables would cost several times the rest of the page.
-# Autosave (htmx) posts each fieldset's answer to the skill's rating URL.
+# Every byte of it is paid once per skill (a choice's, once per level): single-word attribute
+# values go unquoted, and level 0 ("None") is explained once for the step, by the page's help.
+# Autosave (htmx) posts each fieldset's answer to the skill's rating URL, given relative to
+# the step's own (../../ratings/<skill>/), and shows the outcome in the fieldset's <output>.
 FIELDSET = (
-    '\n<fieldset id="skill-{slug}" class="skill{error_class}" aria-describedby="about-{slug}'
-    '{error_id}" hx-post="{rate_url}" hx-trigger="change, input delay:800ms from:find textarea"'
-    ' hx-target="#save-{slug}" hx-swap="innerHTML" hx-sync="this:replace">\n'
-    "<legend>{name}</legend>\n"
-    '<p id="about-{slug}">{description}</p>\n'
-    "{error}\n"
-    '<div class="levels">{choices}</div>\n'
-    '<div class="skill-more"><details class="all-levels"><summary>What each level means'
-    '</summary></details><details class="evidence"{evidence_open}><summary>Evidence</summary>'
-    '<textarea name="{slug}-evidence" maxlength="{evidence_max}" aria-label="Evidence for {name}">'
-    "{evidence}</textarea></details>"
-    '<p id="save-{slug}" class="save-status" role="status"></p></div>\n'
-    "</fieldset>\n    "
+    '<fieldset id=skill-{slug} class=skill aria-describedby="about-{slug}{error_id}"'
+    ' hx-post=../../ratings/{slug}/ hx-trigger="change, input delay:800ms from:find textarea"'
+    ' hx-target="find output" hx-swap=innerHTML hx-sync=this:replace>'
+    "<legend>{name}</legend><p id=about-{slug}>{description}</p>{error}"
+    "<div class=levels>{choices}</div>"
+    "<details><summary>What each level means</summary></details>"
+    "<details{evidence_open}><summary>Evidence</summary><textarea name={slug}-evidence"
+    ' maxlength={evidence_max} aria-label="Evidence for {name}">{evidence}</textarea></details>'
+    "<output></output></fieldset>\n"
 )
-FIELD_ERROR = '<p id="error-{slug}" class="field-error"><strong>Not saved:</strong> {error}</p>'
+FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> {error}</p>"
 
 
 def _choice(slug: str, value: str, chosen: str, label: str, statement: str) -> str:
-    """One level of a skill as a radio, checked when it is the level chosen; its statement
-    escaped here (slug and label are already)."""
+    """One level of a skill as a radio, checked when it is the level chosen, with its
+    statement if it has one (level 0 has none); the statement escaped here (slug and label
+    are already)."""
     checked = " checked" if value == chosen else ""
+    words = f" <i>{escape(statement)}</i>" if statement else ""
     return (
-        f'<label><input type="radio" name="{slug}-level" value="{value}"{checked}>'
-        f"<b>{label}</b> <span>{escape(statement)}</span></label>"
+        f"<label><input type=radio name={slug}-level value={value}{checked}>"
+        f"<b>{label}</b>{words}</label>"
     )
 
 
@@ -274,24 +272,17 @@ def _questions(
         (str(level), escape(f"{level} {name}"))
         for level, name in enumerate(assessment.version.scale)
     ]
-    # One reverse() for the step: the skill's slug is the URL's last segment.
-    placeholder = "-"
-    rate_url = reverse("assessments:rate", args=[assessment.pk, placeholder])
-    rate_base = escape(rate_url.removesuffix(f"{placeholder}/"))
     questions = []
     for skill in skills:
         chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
         slug = escape(skill.slug)
-        statements = {**skill.levels, "0": NOT_USED}
         choices = "".join(
-            _choice(slug, value, chosen, label, statements.get(value, ""))
+            _choice(slug, value, chosen, label, skill.levels.get(value, ""))
             for value, label in levels
         )
         fieldset = FIELDSET.format(
             slug=slug,
-            error_class=" has-error" if error else "",
             error_id=f" error-{slug}" if error else "",
-            rate_url=f"{rate_base}{slug}/",
             name=escape(skill.name),
             description=escape(skill.description),
             error=FIELD_ERROR.format(slug=slug, error=escape(error)) if error else "",

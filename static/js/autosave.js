@@ -34,9 +34,10 @@
     return elt.matches("fieldset.skill[hx-post]") ? elt.id.slice("skill-".length) : undefined;
   }
 
+  // Where a skill's saves are told: a questionnaire skill's <output>, a review's .save-status.
   function statusOf(elt) {
     const fieldset = elt.closest("fieldset");
-    return fieldset ? fieldset.querySelector(".save-status") : null;
+    return fieldset ? fieldset.querySelector("output, .save-status") : null;
   }
 
   // A refused answer (the assessment was submitted in another tab, or a newer answer came

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from django.urls import reverse
@@ -345,17 +346,21 @@ def test_the_step_page_wires_each_skill_for_autosave(owner_client, assessment, s
 
     # The skill's fieldset posts its answer when a level changes, and its evidence as it is
     # typed; everything explicit on the element that triggers.
-    url = rate_url(assessment, skill.slug)
-    group = re.search(rf'<fieldset id="skill-{skill.slug}"[^>]*>', body).group(0)
-    assert f'hx-post="{url}"' in group
+    # The rating URL is given relative to the step's: it resolves to the skill's own.
+    step = step_url(assessment, skill.category.slug)
+    fieldset = re.search(rf"<fieldset id=skill-{skill.slug} .*?</fieldset>", body, re.S).group(0)
+    group = re.search(r"<fieldset[^>]*>", fieldset).group(0)
+    post = re.search(r" hx-post=(\S+?)[ >]", group).group(1)
+    assert urljoin(step, post) == rate_url(assessment, skill.slug)
     assert 'hx-trigger="change, input delay:800ms from:find textarea"' in group
-    assert f'hx-target="#save-{skill.slug}"' in group
-    assert 'hx-swap="innerHTML"' in group
-    assert 'hx-sync="this:replace"' in group
-    evidence = re.search(r"<textarea[^>]*>", body, re.S).group(0)
-    assert 'maxlength="1000"' in evidence
-    status = re.search(rf'<p id="save-{skill.slug}"[^>]*>', body).group(0)
-    assert 'role="status"' in status
+    assert 'hx-target="find output"' in group
+    assert " hx-swap=innerHTML" in group
+    assert " hx-sync=this:replace" in group
+    evidence = re.search(r"<textarea[^>]*>", fieldset).group(0)
+    assert " maxlength=1000 " in evidence
+    # The save status: an <output>, whose role is status (a polite live region), one per
+    # skill and the fieldset's only one.
+    assert fieldset.count("<output>") == 1
     assert "js/autosave.js" in body
     assert "hx-on" not in body
     assert "js:" not in body

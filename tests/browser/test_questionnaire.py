@@ -85,10 +85,15 @@ def _level_label(page, skill: Skill, level: int, level_name: str):
     )
 
 
+def _status(page, skill: Skill):
+    """Where the skill's row tells how its last save went: a status (a polite live region)."""
+    return page.locator(f"#skill-{skill.slug}").get_by_role("status")
+
+
 def _answer(page, skill: Skill, level: int, level_name: str) -> None:
     """Choose a level and wait for the row to confirm the autosave."""
     _choose(page, skill, level, level_name)
-    expect(page.locator(f"#save-{skill.slug}")).to_contain_text(f"Saved: {level} {level_name}")
+    expect(_status(page, skill)).to_contain_text(f"Saved: {level} {level_name}")
 
 
 def _radio(page, skill: Skill, level: int, level_name: str):
@@ -268,7 +273,7 @@ def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
     page.goto(f"/assessments/{assessment.pk}/")
     assert page_has_no_horizontal_scroll(page)
     _level_label(page, skills[0], 3, "Practitioner").tap()
-    expect(page.locator(f"#save-{skills[0].slug}")).to_contain_text("Saved: 3 Practitioner")
+    expect(_status(page, skills[0])).to_contain_text("Saved: 3 Practitioner")
     assert _stored_levels(assessment) == {skills[0].slug: 3}
     # Every level is a target large enough for a thumb.
     for box in page.locator(f"#skill-{skills[0].slug} .levels b").all():
@@ -379,7 +384,7 @@ def test_the_last_answer_clicked_is_the_one_stored(page, live_server):
     page.route(f"**/ratings/{skill.slug}/", hold_the_first)
     _choose(page, skill, 1, "Awareness")
     _choose(page, skill, 3, "Practitioner")
-    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 3 Practitioner")
+    expect(_status(page, skill)).to_contain_text("Saved: 3 Practitioner")
     first = held[0]
     assert "level=1" in first.request.post_data
     late = page.request.post(
@@ -399,7 +404,7 @@ def test_the_last_answer_clicked_is_the_one_stored(page, live_server):
 def test_a_failed_save_shows_an_error_and_can_be_retried(page, live_server):
     assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
     skill = skills[0]
-    status = page.locator(f"#save-{skill.slug}")
+    status = _status(page, skill)
     rating_url = f"**/ratings/{skill.slug}/"
 
     page.route(rating_url, lambda route: route.abort("connectionfailed"))
@@ -497,7 +502,8 @@ def test_every_statement_is_one_disclosure_away_without_javascript(no_js_page, l
     group.get_by_text("What each level means").click()
     for level in range(1, 6):
         assert _on_screen(group.get_by_text(skill.statement(level)))
-    assert _on_screen(group.get_by_text("I have not used this."))
+    # Level 0's meaning is said once for the whole step, above the skills.
+    assert _on_screen(page.get_by_text("0 None if you have not used it"))
     # A statement picks its level too.
     group.get_by_text(skill.statement(1)).click()
     expect(_radio(page, skill, 1, "Awareness")).to_be_checked()
@@ -511,7 +517,7 @@ def test_the_disclosures_work_with_the_keyboard(page, live_server):
     # Arrow keys move between the levels (one radio group), saving each choice.
     _radio(page, skill, 0, "None").focus()
     page.keyboard.press("ArrowRight")
-    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 1 Awareness")
+    expect(_status(page, skill)).to_contain_text("Saved: 1 Awareness")
     page.keyboard.press("Tab")
     expect(group.get_by_text("What each level means")).to_be_focused()
     page.keyboard.press("Enter")
@@ -522,7 +528,7 @@ def test_the_disclosures_work_with_the_keyboard(page, live_server):
     page.keyboard.press("Tab")
     expect(group.get_by_label("Evidence")).to_be_focused()
     page.keyboard.type("Read the team's Helm charts.")
-    expect(page.locator(f"#save-{skill.slug}")).to_contain_text("Saved: 1 Awareness")
+    expect(_status(page, skill)).to_contain_text("Saved: 1 Awareness")
     # The note saves once typing pauses.
     stored = Rating.objects.filter(assessment=assessment).values_list("level", "evidence")
     for _ in range(50):
@@ -606,7 +612,7 @@ def test_a_stale_tab_shows_the_stored_answer_not_the_refused_one(page, live_serv
 
     _choose(page, skills[0], 5, "Expert")
 
-    expect(page.locator(f"#save-{skills[0].slug}")).to_contain_text("Not saved")
+    expect(_status(page, skills[0])).to_contain_text("Not saved")
     expect(_radio(page, skills[0], 2, "Working")).to_be_checked()
     expect(_radio(page, skills[0], 5, "Expert")).not_to_be_checked()
     assert _stored_levels(assessment)[skills[0].slug] == 2
