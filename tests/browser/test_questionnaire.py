@@ -283,6 +283,28 @@ def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
     page.screenshot(path=artifacts / "step-phone.png", full_page=True)
 
 
+# The height of a step of the shipped MLOps ladder, divided by its skills, at 1280 px with
+# nothing expanded (bench/questionnaire.py prints the same figures, at 375 px too).
+STEP_HEIGHT_PER_SKILL = 180
+
+
+def test_each_step_of_the_mlops_ladder_stays_compact(page, live_server):
+    call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
+    version = Track.objects.get(slug="mlops").current_version()
+    user = UserFactory()
+    assessment = AssessmentFactory(user=user, version=version)
+    _log_in(page, live_server, user)
+
+    steps = version.categories.order_by("position", "pk")
+    for category in steps:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/assessments/{assessment.pk}/steps/{category.slug}/")
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        assert height / category.skills.count() <= STEP_HEIGHT_PER_SKILL, category.slug
+        page.set_viewport_size({"width": 375, "height": 740})
+        assert page_has_no_horizontal_scroll(page), category.slug
+
+
 def test_the_header_keeps_to_one_row_on_a_phone_with_its_links_behind_menu(phone_page, live_server):
     page = phone_page
     user = UserFactory(is_staff=True)
