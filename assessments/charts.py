@@ -12,7 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from html import escape
+
+# A ladder's own words (skill, category and level names, level statements), escaped: a report
+# prints the same few hundred of them in several tables and charts. Never a person's words.
+escape_ladder_text = lru_cache(maxsize=8192)(escape)
 
 # --- Radar chart -------------------------------------------------------------------------------
 
@@ -54,6 +59,45 @@ class Radar:
     rated: str
     dots: tuple[tuple[float, float], ...]
     labels: tuple[RadarLabel, ...]
+
+    @property
+    def shapes(self) -> str:
+        """The chart's grid, rings, outlines, dots and labels as SVG markup for inside its
+        <svg>, every text escaped: made here, as the line chart's are, because a template loop
+        over so many numbers costs more than the rest of the figure."""
+        cx, cy = self.center_x, self.center_y
+        return "".join(
+            [
+                '<g class="radar-grid">',
+                *(f'<polygon points="{ring.points}"/>' for ring in self.rings),
+                *(f'<line x1="{cx}" y1="{cy}" x2="{x}" y2="{y}"/>' for x, y in self.spokes),
+                '</g><g class="radar-ring-labels">',
+                *(
+                    f'<text x="{ring.label_x}" y="{ring.label_y}">{escape(ring.label)}</text>'
+                    for ring in self.rings
+                ),
+                f'</g><polygon class="radar-required" points="{self.required}"/>'
+                f'<polygon class="radar-rated" points="{self.rated}"/>',
+                *(f'<circle class="radar-dot" cx="{x}" cy="{y}" r="3.5"/>' for x, y in self.dots),
+                '<g class="radar-labels">',
+                *map(_radar_label, self.labels),
+                "</g>",
+            ]
+        )
+
+
+def _radar_label(label: RadarLabel) -> str:
+    """A spoke's label: along the spoke when rotated, else a <text> per line."""
+    if label.rotate:
+        return (
+            f'<text x="{label.x}" y="{label.y}" text-anchor="{label.anchor}" '
+            f'dominant-baseline="middle" transform="rotate({label.rotate} {label.x} {label.y})">'
+            f"{escape(label.text)}</text>"
+        )
+    return "".join(
+        f'<text x="{label.x}" y="{y}" text-anchor="{label.anchor}">{escape(line)}</text>'
+        for line, y in label.lines
+    )
 
 
 RADAR_RADIUS = 150
@@ -177,6 +221,25 @@ def _label_lines(text: str) -> list[str]:
     return lines
 
 
+# --- Coverage bar ------------------------------------------------------------------------------
+
+
+def coverage_bar(percent: int, verdict: str, close_mark: float, ready_mark: float) -> str:
+    """A role's coverage as a bar on 0..100 with the close and ready thresholds marked, each
+    mark a dark line in a white one: seen on the filled bar and on the empty track."""
+    marks = (close_mark, ready_mark)
+    return "".join(
+        [
+            '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"'
+            ' focusable="false"><rect class="bar-track" width="100" height="10"/>'
+            f'<rect class="bar-fill bar-{escape(verdict)}" width="{percent}" height="10"/>',
+            *(f'<line class="bar-mark-halo" x1="{x}" x2="{x}" y1="0" y2="10"/>' for x in marks),
+            *(f'<line class="bar-mark" x1="{x}" x2="{x}" y1="0" y2="10"/>' for x in marks),
+            "</svg>",
+        ]
+    )
+
+
 # --- Dumbbells ---------------------------------------------------------------------------------
 
 # Dumbbell rows are drawn in percent of their width (no viewBox, so nothing scales: dots stay
@@ -196,35 +259,34 @@ class DumbbellRow:
     gap: int  # levels short of the requirement, 0 when met or above
 
     @property
-    def start_x(self) -> str:
-        """The left end of the bar joining the two dots."""
-        return self.rated_x if self.rated <= self.required else self.required_x
-
-    @property
-    def end_x(self) -> str:
-        return self.required_x if self.rated <= self.required else self.rated_x
-
-    @property
     def numbers(self) -> str:
         """The figures beside the row: 'you 2, needs 4'."""
         return f"you {self.rated}, needs {self.required}"
 
     @property
     def track(self) -> str:
-        """The row's SVG shapes, made of numbers only: the bar joining the two levels (when
-        they differ; marked short when yours is below), the required level as a ring, yours
-        as a dot above it. Drawn at y = DUMBBELL_Y in a track 24 px high (report.css)."""
-        bar = ""
-        if self.rated != self.required:
-            short = " is-short" if self.gap else ""
-            bar = (
-                f'<line class="dumbbell-bar{short}" x1="{self.start_x}" x2="{self.end_x}" '
-                f'y1="{DUMBBELL_Y}" y2="{DUMBBELL_Y}"/>'
-            )
-        return (
-            f'{bar}<circle class="dumbbell-required" cx="{self.required_x}" cy="{DUMBBELL_Y}" '
-            f'r="7"/><circle class="dumbbell-you" cx="{self.rated_x}" cy="{DUMBBELL_Y}" r="5"/>'
+        """The row's SVG shapes, made of numbers only (dumbbell_track)."""
+        return dumbbell_track(self.rated_x, self.required_x, self.rated, self.required)
+
+
+@lru_cache(maxsize=1024)
+def dumbbell_track(rated_x: str, required_x: str, rated: int, required: int) -> str:
+    """The SVG shapes of a row: the bar joining the two levels (when they differ; marked short
+    when yours is below), the required level as a ring, yours as a dot above it. Drawn at
+    y = DUMBBELL_Y in a track 24 px high (report.css). The same few dozen pairs of levels
+    recur in every report: each is drawn once."""
+    bar = ""
+    if rated != required:
+        short = " is-short" if rated < required else ""
+        start_x, end_x = (rated_x, required_x) if rated <= required else (required_x, rated_x)
+        bar = (
+            f'<line class="dumbbell-bar{short}" x1="{start_x}" x2="{end_x}" '
+            f'y1="{DUMBBELL_Y}" y2="{DUMBBELL_Y}"/>'
         )
+    return (
+        f'{bar}<circle class="dumbbell-required" cx="{required_x}" cy="{DUMBBELL_Y}" '
+        f'r="7"/><circle class="dumbbell-you" cx="{rated_x}" cy="{DUMBBELL_Y}" r="5"/>'
+    )
 
 
 @dataclass(frozen=True)
@@ -262,7 +324,9 @@ def dumbbell_items(rows: Sequence[DumbbellRow]) -> str:
     """Rows as the HTML list items the report prints, every text escaped: a report holds a
     row per requirement of two roles or more, too many for a template loop to be cheap."""
     return "".join(
-        DUMBBELL_ITEM.format(label=escape(row.label), track=row.track, numbers=row.numbers)
+        DUMBBELL_ITEM.format(
+            label=escape_ladder_text(row.label), track=row.track, numbers=row.numbers
+        )
         for row in rows
     )
 
@@ -273,6 +337,14 @@ class Dumbbells:
 
     ticks: tuple[tuple[str, str], ...]  # (x, label) for each level of the scale
     groups: tuple[DumbbellGroup, ...]
+
+    @cached_property
+    def scale(self) -> str:
+        """The levels' numbers along a row, as SVG text, printed above each group."""
+        return "".join(
+            f'<text x="{x}" y="14" text-anchor="middle">{escape(label)}</text>'
+            for x, label in self.ticks
+        )
 
 
 def dumbbell_x(level: float, maximum: int) -> str:

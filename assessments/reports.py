@@ -17,7 +17,14 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
-from assessments.charts import Dumbbells, Radar, dumbbells, radar
+from assessments.charts import (
+    Dumbbells,
+    Radar,
+    coverage_bar,
+    dumbbells,
+    escape_ladder_text,
+    radar,
+)
 from assessments.scored import Scored, level_label, percent, threshold_percent
 from assessments.scoring import CLOSE, ESSENTIAL, Matrix, RoleScore, Score
 from roles.limits import IMPORTANCE_NAMES
@@ -37,6 +44,7 @@ class LadderRole:
     is_target: bool
     is_fit: bool
     is_next: bool
+    bar: str  # the coverage as an SVG bar, thresholds marked
     # The same role over a mentor's levels, when the report shows a review.
     reviewed: RoleScore | None = None
 
@@ -189,15 +197,6 @@ class Report:
         return ", ".join(f"{level} {name}" for level, name in enumerate(self.scored.matrix.scale))
 
     @property
-    def ready_mark(self) -> float:
-        """The ready threshold on a 0..100 bar."""
-        return float(self.scored.matrix.ready_threshold * 100)
-
-    @property
-    def close_mark(self) -> float:
-        return float(self.scored.matrix.close_threshold * 100)
-
-    @property
     def shown_strengths(self) -> SafeString:
         return strength_items(self.strengths[:STRENGTHS_SHOWN])
 
@@ -221,11 +220,18 @@ def build_report(
     fit_slug = score.current_fit.slug if score.current_fit else None
     rungs: dict[int, list[LadderRole]] = {}
     reviewed = score.reviewed.roles if score.reviewed else (None,) * len(score.roles)
+    # The thresholds on a 0..100 bar.
+    marks = (
+        float(scored.matrix.close_threshold * 100),
+        float(scored.matrix.ready_threshold * 100),
+    )
     for role_score, reviewed_score in zip(score.roles, reviewed, strict=True):
+        role_percent = percent(role_score.coverage)
         rungs.setdefault(role_score.rank, []).append(
             LadderRole(
                 score=role_score,
-                percent=percent(role_score.coverage),
+                percent=role_percent,
+                bar=coverage_bar(role_percent, role_score.verdict, *marks),
                 blocking=tuple(scored.skills[gap.skill].name for gap in role_score.blocking),
                 is_target=role_score.slug == target.slug,
                 is_fit=role_score.slug == fit_slug,
@@ -553,12 +559,12 @@ def skill_rows(rows: Iterable[SkillRow]) -> SafeString:
     return mark_safe(  # every text in it is escaped
         "".join(
             SKILL_ROW.format(
-                name=escape(row.name),
+                name=escape_ladder_text(row.name),
                 evidence=_evidence_note(row.evidence),
-                category=escape(row.category),
-                importance=escape(row.importance_name),
-                required=escape(row.required),
-                rated=escape(row.rated),
+                category=escape_ladder_text(row.category),
+                importance=escape_ladder_text(row.importance_name),
+                required=escape_ladder_text(row.required),
+                rated=escape_ladder_text(row.rated),
                 gap=row.gap or "—",
             )
             for row in rows
@@ -572,16 +578,16 @@ def gap_rows(gaps: Iterable[GapRow], start: int) -> SafeString:
         "".join(
             GAP_ROW.format(
                 number=number,
-                skill=escape(gap.skill),
-                category=escape(gap.category),
+                skill=escape_ladder_text(gap.skill),
+                category=escape_ladder_text(gap.category),
                 evidence=_evidence_note(gap.evidence),
-                rated=escape(gap.rated),
-                required=escape(gap.required),
+                rated=escape_ladder_text(gap.rated),
+                required=escape_ladder_text(gap.required),
                 importance=gap.importance,
-                importance_name=escape(gap.importance_name),
+                importance_name=escape_ladder_text(gap.importance_name),
                 blocking=' <span class="badge badge-gap">Blocking</span>' if gap.blocking else "",
                 priority=gap.priority,
-                statement=escape(gap.statement) or "—",
+                statement=escape_ladder_text(gap.statement) or "—",
             )
             for number, gap in enumerate(gaps, start)
         )
@@ -592,10 +598,10 @@ def strength_items(strengths: Iterable[StrengthRow]) -> SafeString:
     return mark_safe(  # every text in it is escaped
         "".join(
             STRENGTH_ITEM.format(
-                skill=escape(strength.skill),
-                category=escape(strength.category),
-                rated=escape(strength.rated),
-                required=escape(strength.required),
+                skill=escape_ladder_text(strength.skill),
+                category=escape_ladder_text(strength.category),
+                rated=escape_ladder_text(strength.rated),
+                required=escape_ladder_text(strength.required),
             )
             for strength in strengths
         )

@@ -278,9 +278,19 @@ def test_the_bar_joins_the_two_dots_whichever_is_higher():
     chart = charts.dumbbells([("Tools", [("Short", 1, 3), ("Above", 4, 2)])], maximum=5)
 
     short, above = chart.groups[0].rows
-    assert (short.start_x, short.end_x) == (short.rated_x, short.required_x)
-    assert (above.start_x, above.end_x) == (above.required_x, above.rated_x)
+    assert f'x1="{short.rated_x}" x2="{short.required_x}"' in short.track
+    assert f'x1="{above.required_x}" x2="{above.rated_x}"' in above.track
+    assert "is-short" in short.track
+    assert "is-short" not in above.track
     assert (short.gap, above.gap) == (2, 0)
+
+
+def test_a_level_on_the_requirement_draws_no_bar_only_the_two_dots():
+    chart = charts.dumbbells([("Tools", [("Met", 3, 3)])], maximum=5)
+
+    (met,) = chart.groups[0].rows
+    assert "<line" not in met.track
+    assert met.track.count("<circle") == 2
 
 
 def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_after():
