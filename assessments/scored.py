@@ -116,9 +116,19 @@ class Scored:
     def _skill_order(self) -> dict[str, int]:
         return {slug: position for position, slug in enumerate(self.skills)}
 
+    @cached_property
+    def _requirements(self) -> dict[str, list[MatrixRequirement]]:
+        return {}
+
     def requirements(self, role_score: RoleScore) -> list[MatrixRequirement]:
-        """The role's requirements in skill order."""
-        return sorted(role_score.role.requirements, key=lambda r: self._skill_order[r.skill])
+        """The role's requirements in skill order (sorted once: a report lists them in
+        several tables and charts)."""
+        role = role_score.role
+        if role.slug not in self._requirements:
+            self._requirements[role.slug] = sorted(
+                role.requirements, key=lambda r: self._skill_order[r.skill]
+            )
+        return self._requirements[role.slug]
 
 
 def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | None = None) -> Scored:
