@@ -197,6 +197,10 @@ class Report:
         return ", ".join(f"{level} {name}" for level, name in enumerate(self.scored.matrix.scale))
 
     @property
+    def ladder_items(self) -> SafeString:
+        return ladder_items(self.ladder)
+
+    @property
     def shown_strengths(self) -> SafeString:
         return strength_items(self.strengths[:STRENGTHS_SHOWN])
 
@@ -543,6 +547,30 @@ GAP_ROW = (
     '<td class="num">{priority}</td><td class="statement">{statement}</td></tr>'
 )
 
+RUNG_ITEM = (
+    '<li class="rung"><p class="rung-label">Rung {number}{fork}</p>'
+    '<div class="rung-roles">{roles}</div></li>'
+)
+
+LADDER_ROLE = (
+    '<article class="card ladder-role{classes}"><div class="ladder-role-head"><h3>{title}</h3>'
+    "{marks}</div>"
+    '<div class="coverage-row"><span class="coverage-figure">{you}<strong>{percent}%</strong>'
+    ' coverage</span> {bar} <span class="badge badge-{verdict}">{verdict_word}</span></div>'
+    '{reviewed}<p class="muted small role-gaps">{gaps}</p>{blocking}</article>'
+)
+
+REVIEWED_RUNG = (
+    '<p class="reviewed-rung"><span class="reviewed-label">Reviewed:</span> '
+    '<strong>{percent}%</strong> <span class="badge badge-{verdict}">{verdict_word}</span></p>'
+)
+
+ROLE_MARKS = (
+    ("is_fit", '<span class="mark mark-fit">Fits you now</span>'),
+    ("is_target", '<span class="mark mark-target">Your target</span>'),
+    ("is_next", '<span class="mark mark-next">Next step</span>'),
+)
+
 STRENGTH_ITEM = (
     '<li><strong>{skill}</strong> <span class="muted">({category})</span>: '
     "you are at {rated}; asked for {required}</li>"
@@ -605,4 +633,63 @@ def strength_items(strengths: Iterable[StrengthRow]) -> SafeString:
             )
             for strength in strengths
         )
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def ladder_items(rungs: Iterable[Rung]) -> SafeString:
+    """Every rung as a list item: its roles' cards with coverage bar, verdict, marks (fits
+    you now, your target, next step), the reviewed result and what blocks each."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            RUNG_ITEM.format(
+                number=number,
+                fork=(
+                    f' <span class="badge">fork: {len(rung.roles)} roles</span>'
+                    if len(rung.roles) > 1
+                    else ""
+                ),
+                roles="".join(map(_ladder_role, rung.roles)),
+            )
+            for number, rung in enumerate(rungs, 1)
+        )
+    )
+
+
+def _ladder_role(item: LadderRole) -> str:
+    role_score = item.score
+    marks = " ".join(mark for flag, mark in ROLE_MARKS if getattr(item, flag))
+    gaps = len(role_score.gaps)
+    blocking = ""
+    if item.blocking:
+        which = "an essential skill" if len(item.blocking) == 1 else "essential skills"
+        names = ", ".join(map(escape_ladder_text, item.blocking))
+        blocking = f'<p class="blocking"><strong>Blocked by {which}:</strong> {names}</p>'
+    return LADDER_ROLE.format(
+        classes=(" is-target" if item.is_target else "") + (" is-fit" if item.is_fit else ""),
+        title=escape_ladder_text(role_score.role.title),
+        marks=f'<p class="role-marks">{marks}</p>' if marks else "",
+        you="You: " if item.reviewed else "",
+        percent=item.percent,
+        bar=item.bar,
+        verdict=role_score.verdict,
+        verdict_word=role_score.verdict.capitalize(),
+        reviewed=(
+            REVIEWED_RUNG.format(
+                percent=item.reviewed_percent,
+                verdict=item.reviewed.verdict,
+                verdict_word=item.reviewed.verdict.capitalize(),
+            )
+            if item.reviewed
+            else ""
+        ),
+        gaps=(
+            f"{_plural(gaps, 'gap')}, {_plural(role_score.steps_to_close, 'level')} to climb"
+            if gaps
+            else "No gaps"
+        ),
+        blocking=blocking,
     )
