@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
+from django.utils.safestring import SafeString, mark_safe
+
+from assessments.charts import escape_ladder_text
 from assessments.scored import Scored, level_label
 from assessments.scoring import ESSENTIAL, RoleScore
 from roles.limits import IMPORTANCE_NAMES
@@ -65,6 +69,10 @@ class RolePlan:
     @property
     def without_resources(self) -> int:
         return sum(1 for step in self.steps if not step.resources)
+
+    @property
+    def step_items(self) -> SafeString:
+        return step_items(self.steps)
 
 
 @dataclass(frozen=True)
@@ -153,4 +161,58 @@ def _planned(resource: LearningResource) -> PlannedResource:
         levels=resource.level_range,
         free=resource.free,
         hours=resource.hours,
+    )
+
+
+# --- Steps made in one piece -------------------------------------------------------------------
+#
+# A plan lists up to STEPS_PER_ROLE gaps for two roles or more, each with its resources: made
+# here, every text escaped, as the report's other long lists are (assessments.reports).
+
+STEP_ITEM = (
+    '<li><p class="plan-gap"><strong>{skill}</strong> <span class="muted">({category})</span>: '
+    "{rated} → <strong>{required}</strong>{blocking}</p>{suggestion}{alternatives}</li>"
+)
+NO_RESOURCE = (
+    '<p class="muted plan-none">No learning resource for this skill yet: the level statement in '
+    "the gap table above says what to aim for.</p>"
+)
+
+
+def step_items(steps: Iterable[PlanStep]) -> SafeString:
+    """Each gap of a role's plan as a list item: the suggested resource, or a word that there
+    is none, then the alternatives."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            STEP_ITEM.format(
+                skill=escape_ladder_text(step.skill),
+                category=escape_ladder_text(step.category),
+                rated=escape_ladder_text(step.rated),
+                required=escape_ladder_text(step.required),
+                blocking=' <span class="badge badge-gap">Blocking</span>' if step.blocking else "",
+                suggestion=(
+                    f'<p class="plan-suggestion">Start with {_resource(step.suggestion)}</p>'
+                    if step.suggestion
+                    else NO_RESOURCE
+                ),
+                alternatives=(
+                    '<ul class="plan-alternatives">'
+                    + "".join(f"<li>Or {_resource(option)}</li>" for option in step.alternatives)
+                    + "</ul>"
+                    if step.alternatives
+                    else ""
+                ),
+            )
+            for step in steps
+        )
+    )
+
+
+def _resource(resource: PlannedResource) -> str:
+    """A resource's link and what it is: kind, levels, free or paid, rough hours."""
+    hours = f"{resource.hours} hour{'' if resource.hours == 1 else 's'}"
+    return (
+        f'<a href="{escape(resource.url)}" rel="noopener noreferrer">{escape(resource.title)}</a>'
+        f' <span class="muted">({escape(resource.kind.lower())}, levels {escape(resource.levels)},'
+        f" {'free' if resource.free else 'paid'}, about {hours})</span>"
     )

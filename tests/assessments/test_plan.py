@@ -3,6 +3,8 @@ help reach the required level, free ones first, and rough hours."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessments.plan import build_plan
@@ -90,6 +92,30 @@ def test_the_report_shows_the_plan_with_its_links(owner_client, worked, resource
         in (page)
     )
     assert "Pipelines basics" not in page
+
+
+def test_the_report_lists_the_other_resources_after_the_suggestion(owner_client, worked, resources):
+    page = owner_client.get(f"/assessments/{worked.pk}/report/").text
+
+    assert (
+        '<ul class="plan-alternatives"><li>Or <a href="https://example.org/pipelines-course/" '
+        'rel="noopener noreferrer">Pipelines course</a> <span class="muted">(documentation, '
+        "levels 3\u20134, paid, about 20 hours)</span></li></ul>"
+    ) in page
+    gaps = re.findall(r'<p class="plan-gap">(.*?)</p>', page)
+    blocking = [gap.split("</strong>")[0] for gap in gaps if "Blocking" in gap]
+    # ML pipelines for both roles, and Monitoring for the target: essential skills.
+    assert len(gaps) == 4
+    assert blocking == ["<strong>ML pipelines", "<strong>ML pipelines", "<strong>Monitoring"]
+
+
+def test_a_resource_title_is_shown_as_text_never_as_markup(owner_client, worked):
+    _resource(worked.track, "ml-pipelines", "Pipes <b>& more</b>", [3], hours=1)
+
+    page = owner_client.get(f"/assessments/{worked.pk}/report/").text
+
+    assert "Pipes &lt;b&gt;&amp; more&lt;/b&gt;</a>" in page
+    assert "about 1 hour)" in page
 
 
 def test_a_plan_without_resources_still_names_the_gaps(owner_client, worked):
