@@ -194,13 +194,10 @@ def review_section(
     own_status = None
     states = {review.review.mentor_id: review.review.status for review in reviews}
     if viewer_is_owner:
-        current = Mentorship.objects.active().filter(seeker=viewer).select_related("mentor")
+        current = Mentorship.objects.active().filter(seeker=viewer).order_by("mentor__username")
         mentors = tuple(
-            MentorStatus(
-                mentorship.mentor.get_username(),
-                review_status(assessment, states.get(mentorship.mentor_id)),
-            )
-            for mentorship in current.order_by("mentor__username")
+            MentorStatus(name, review_status(assessment, states.get(mentor_id)))
+            for mentor_id, name in current.values_list("mentor_id", "mentor__username")
         )
     else:
         own_status = review_status(assessment, states.get(viewer.pk))
