@@ -4,7 +4,6 @@ threshold, each reporting what is wrong in words a person editing the file under
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -12,9 +11,9 @@ from typing import Any
 
 from roles.document import FOUR_PLACES
 from roles.interchange.problems import InterchangeError, Problems, Where, path_text
+from roles.limits import slug_validator
 from roles.models import DeclaredDrop, Role, Skill
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Limits of the columns the values are stored in.
 SLUG_MAX = Skill._meta.get_field("slug").max_length
 NAME_MAX = Skill._meta.get_field("name").max_length
@@ -119,7 +118,7 @@ def text(
 
 def slug(problems: Problems, value: Any, where: Where) -> str | None:
     checked = text(problems, value, where, max_length=SLUG_MAX)
-    if checked is not None and not SLUG_RE.match(checked):
+    if checked is not None and not slug_validator.regex.match(checked):
         problems.add(
             where,
             f"{checked!r} is not a valid slug (use lowercase letters, digits and single hyphens)",
