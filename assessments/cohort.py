@@ -25,10 +25,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
-from assessments.http import path_with_id
 from assessments.kept import Kept
 from assessments.models import Assessment, Mentorship
 from assessments.scored import kept_key, percent, stored_levels, version_matrices
+from careerfit.http import path_with_id
 from roles.limits import MAX_SCALE_LEVEL
 from roles.models import MatrixVersion
 

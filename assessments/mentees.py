@@ -15,10 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.history import Calendar
-from assessments.http import path_with_id
 from assessments.models import Assessment, Mentorship, Review
 from assessments.scored import percent, stored_levels, version_matrices
 from assessments.scoring import Readiness
+from careerfit.http import path_with_id
 from roles.models import MatrixVersion
 
 NOT_ASKED, ASKED, IN_PROGRESS, REVIEWED = "not asked", "asked", "in progress", "reviewed"

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import cohort as cohorts
 from assessments.forms import InvitationForm
-from assessments.http import HttpResponseSeeOther
 from assessments.mentees import mentee_cards, mentees_of, reviews_of_mine
 from assessments.models import (
     Invitation,
@@ -31,6 +30,7 @@ from assessments.models import (
     Mentorship,
 )
 from careerfit import mail
+from careerfit.http import HttpResponseSeeOther
 from careerfit.next_url import with_next
 
 GONE_REASONS = {

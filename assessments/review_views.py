@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.forms import ReviewNoteForm, ReviewRatingForm, level_choices, step_forms
-from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
     Assessment,
     Mentorship,
@@ -37,6 +36,7 @@ from assessments.models import (
 from assessments.models.assessment import progress_of
 from assessments.scored import step_skills
 from careerfit import mail
+from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from careerfit.next_url import safe_next
 from roles.models import Category, Skill
 

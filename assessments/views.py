@@ -29,7 +29,6 @@ from assessments.forms import (
     step_forms,
 )
 from assessments.history import build_history, standing
-from assessments.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
     Assessment,
@@ -42,6 +41,7 @@ from assessments.scored import (
     step_skills,
     stored_levels,
 )
+from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."

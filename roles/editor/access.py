@@ -13,22 +13,12 @@ from django.db import connections, router
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_htmx.middleware import HtmxDetails
 
+from careerfit.http import HttpResponseSeeOther
 from roles.models import MatrixVersion, Track
 
 PERMISSION = "roles.edit_matrix"
 NO_DRAFT = "There is no draft to edit: start one from the current version first."
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    """After a POST: the browser follows with a GET."""
-
-    status_code = 303
 
 
 def can_edit_matrix(user) -> bool:
@@ -133,10 +123,3 @@ def grid_url(track_slug: str, anchor: str = "") -> str:
 def no_draft_redirect(request: HttpRequest, track_slug: str) -> HttpResponseRedirect:
     messages.warning(request, NO_DRAFT)
     return HttpResponseSeeOther(grid_url(track_slug))
-
-
-def wants_fragment(request: HtmxHttpRequest) -> bool:
-    # Boosted and history-restore requests want the whole page.
-    return (
-        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-    )

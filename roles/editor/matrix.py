@@ -13,17 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from roles import drafting
 from roles.audit import AuditEntry
-from roles.editor.access import (
-    HtmxHttpRequest,
-    HttpResponseSeeOther,
-    get_track_for_editor,
-    grid_url,
-    require_draft,
-    require_editor,
-    wants_fragment,
-)
+from roles.editor.access import get_track_for_editor, grid_url, require_draft, require_editor
 from roles.editor.forms import DEFAULT_IMPORTANCE, CellForm, DropForm
 from roles.editor.grid import build_cell, build_grid, cell_dom_id, cell_markup
 from roles.models import DeclaredDrop, MatrixVersion, Requirement, Role, Skill, Track

@@ -15,17 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from roles import coherence, drafting, interchange
 from roles.audit import AuditEntry
 from roles.document import document_hash
-from roles.editor.access import (
-    HtmxHttpRequest,
-    HttpResponseSeeOther,
-    get_track_for_editor,
-    grid_url,
-    require_draft,
-    wants_fragment,
-)
+from roles.editor.access import get_track_for_editor, grid_url, require_draft
 from roles.editor.forms import ImportForm
 from roles.interchange import MatrixDiff
 from roles.models import MatrixVersion, Track

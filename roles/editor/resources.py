@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careerfit.http import HttpResponseSeeOther
 from roles.audit import AuditEntry
-from roles.editor.access import HttpResponseSeeOther, get_track_for_editor
+from roles.editor.access import get_track_for_editor
 from roles.editor.forms import ResourceForm
 from roles.models import MatrixVersion, Skill, Track
 from roles.resources import LearningResource

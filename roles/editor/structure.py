@@ -12,12 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from careerfit.http import HttpResponseSeeOther
 from roles import draft_structure, drafting
-from roles.editor.access import (
-    HttpResponseSeeOther,
-    grid_url,
-    require_draft,
-)
+from roles.editor.access import grid_url, require_draft
 from roles.editor.forms import CategoryForm, RoleForm, SkillForm
 from roles.models import Category, MatrixVersion, Requirement, Role, Skill
 

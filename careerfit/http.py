@@ -1,6 +1,7 @@
-"""What the assessments views share about HTTP: the htmx-aware request type, the redirect
-after a POST, when a request wants a fragment rather than the whole page, and a URL reversed
-once for many ids."""
+"""What the site's views share about HTTP (the questionnaire, the reviews and the matrix
+editor alike): the htmx-aware request type, the redirect after a POST, when a request wants a
+fragment rather than the whole page, and a URL reversed once for many ids. It imports no app,
+so roles and assessments may both use it."""
 
 from __future__ import annotations
 
