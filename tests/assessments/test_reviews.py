@@ -486,9 +486,9 @@ def test_only_the_seeker_asks(mentor_client, stranger_client, worked, mailoutbox
 REVIEW_STEP_QUERIES = 8
 # session, user, assessment, review, its progress.
 REVIEW_OVERVIEW_QUERIES = 5
-# session, user, assessment, skill, review, the conditional write (savepoint, update
+# session, user, assessment with the skill, review, the conditional write (savepoint, update
 # updated_at, update answer, release), the seeker's level, progress.
-REVIEW_AUTOSAVE_QUERIES = 11
+REVIEW_AUTOSAVE_QUERIES = 10
 
 
 @pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
