@@ -27,7 +27,6 @@ The exit status is 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
-import gc
 import http.client
 import itertools
 import json
@@ -53,6 +52,7 @@ ONE_CLIENT_RATIO_TARGET = 1.5
 QUERIES_TARGET = 6
 THROUGHPUT_RATIO_TARGET = 0.5
 ONE_CLIENT_ROUNDS = 200
+ONE_CLIENT_WARMUP = 20
 
 
 @dataclass
@@ -304,15 +304,15 @@ class OneClient:
     autosave: float  # median seconds
     floor: float  # the login page's median seconds
     ratio: float  # median of the turns' own ratios
-    queries: list[str]  # of one autosave
+    queries: tuple[str, ...]  # of one autosave
 
 
 def one_client(args: argparse.Namespace) -> OneClient:
     """Autosaves of one in-process test Client in turns with the login page (the floor)."""
     from django.contrib.auth.models import User
-    from django.db import connection, connections
+    from django.db import connections
     from django.test import Client as TestClient
-    from inprocess import serve_to_test_client
+    from inprocess import get, serve_to_test_client, time_requests
 
     from assessments.models import Assessment
 
@@ -332,45 +332,25 @@ def one_client(args: argparse.Namespace) -> OneClient:
     # The browser's counter: microseconds, strictly increasing.
     sequence = itertools.count(time.time_ns() // 1000)
 
-    def autosave() -> None:
+    def autosave(client):
         skill = skills[rng.randrange(len(skills))]
         data = {"level": rng.randint(0, 5), "seq": next(sequence), "evidence": "note"}
         # Form-encoded, as htmx sends it (the test client would send multipart).
-        response = client.post(
+        return client.post(
             f"/assessments/{assessment.pk}/ratings/{skill}/",
             urllib.parse.urlencode(data),
             content_type="application/x-www-form-urlencoded",
             headers={"HX-Request": "true"},
         )
-        assert response.status_code == 200, response.status_code
 
-    def login_page() -> None:
-        assert client.get("/accounts/login/").status_code == 200
-
-    for _ in range(20):
-        autosave()
-        login_page()
-    queries = []
-
-    def counted(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counted):
-        autosave()
-    saves, floors = [], []
-    for _ in range(ONE_CLIENT_ROUNDS):
-        for action, sample in ((autosave, saves), (login_page, floors)):
-            gc.collect()
-            began = time.perf_counter()
-            action()
-            sample.append(time.perf_counter() - began)
+    requests = {"autosave": autosave, "login page": get("/accounts/login/")}
+    results = time_requests(
+        client, requests, ONE_CLIENT_ROUNDS, floor="login page", warmup=ONE_CLIENT_WARMUP
+    )
     connections.close_all()
+    saves, floors = results["autosave"], results["login page"]
     return OneClient(
-        autosave=statistics.median(saves),
-        floor=statistics.median(floors),
-        ratio=statistics.median(s / f for s, f in zip(saves, floors, strict=True)),
-        queries=queries,
+        autosave=saves.median, floor=floors.median, ratio=saves.ratio, queries=saves.statements
     )
 
 

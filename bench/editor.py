@@ -4,8 +4,9 @@ A fresh temporary SQLite file (SQLITE_PATH), a synthetic ladder of 164 skills x 
 (tests.factories.make_ladder) with a draft open, and a member of the Matrix editors group (not
 a superuser: the permission check is part of the cost). Three requests are timed in turns, so
 that whatever else the machine does weighs on each alike: a trivial template (same middleware,
-session and user: the floor), the grid page, and one cell save as htmx sends it. Prints the
-median of each, its ratio to the floor, the response size and the queries per request.
+session and user: the floor), the grid page, and one cell save as htmx sends it
+(bench/inprocess.py's time_requests). Prints the median of each, its ratio to the floor (the
+median of the turns' own ratios), the response size and the queries per request.
 
 Two ways to serve them, both measured by default:
   in-process   Django's test Client (middleware, session, auth, views, templates; no network)
@@ -24,27 +25,27 @@ import argparse
 import http.client
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 import urllib.parse
 import warnings
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inprocess import (
+    ROOT,
+    TRIVIAL,
+    WARMUP,
+    Timing,
+    get,
+    site_with_trivial_page,
+    time_requests,
+)
 
 SKILLS = 164
 ROLES = 8
 CATEGORIES = 4
-WARMUP = 3
-NAMES = ("trivial template", "grid page", "cell save")
 TARGETS = {"grid page": 10.0, "cell save": 3.0}
-TRIVIAL = "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,36 +53,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=40, help="timed turns (40)")
     parser.add_argument("--mode", choices=("in-process", "http", "both"), default="both")
     return parser.parse_args()
-
-
-def bench_settings() -> None:
-    """The site's URLs plus /bench/trivial/, the floor; plain static file names (collectstatic
-    has not run)."""
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.ROOT_URLCONF = bench_urlconf()
-
-
-def bench_urlconf() -> ModuleType:
-    from django.http import HttpRequest, HttpResponse
-    from django.template import engines
-    from django.urls import include, path
-
-    trivial = engines["django"].from_string(TRIVIAL)
-
-    def trivial_view(request: HttpRequest) -> HttpResponse:
-        return HttpResponse(trivial.render({}, request))
-
-    urlconf = ModuleType("bench_editor_urls")
-    urlconf.urlpatterns = [
-        path("bench/trivial/", trivial_view),
-        path("", include("careerfit.urls")),
-    ]
-    return urlconf
 
 
 def set_up() -> dict:
@@ -112,67 +83,41 @@ def set_up() -> dict:
         "session": session.session_key,
         "max_level": draft.max_level,
         "paths": {
-            "trivial template": "/bench/trivial/",
+            TRIVIAL: "/bench/trivial/",
             "grid page": f"/roles/{track}/edit/",
             "cell save": f"/roles/{track}/edit/requirements/{role}/{skill}/",
         },
     }
 
 
-def measure(requests: dict[str, Callable[[], tuple[int, int]]], repeats: int) -> dict:
-    """Median seconds and response size of each request, timed in turns."""
-    for _ in range(WARMUP):
-        for name, request in requests.items():
-            status, _ = request()
-            assert status == 200, (name, status)
-    timings: dict[str, list[float]] = {name: [] for name in requests}
-    sizes: dict[str, int] = {}
-    for _ in range(repeats):
-        for name, request in requests.items():
-            start = time.perf_counter()
-            status, sizes[name] = request()
-            timings[name].append(time.perf_counter() - start)
-            assert status == 200, (name, status)
-    return {name: (statistics.median(timings[name]), sizes[name]) for name in requests}
-
-
-def in_process(fixture: dict, repeats: int) -> tuple[dict, dict]:
-    from django.db import connection
+def in_process(fixture: dict, repeats: int) -> dict[str, Timing]:
     from django.test import Client
 
-    bench_settings()
+    site_with_trivial_page()
     client = Client()
     client.cookies["sessionid"] = fixture["session"]
     paths = fixture["paths"]
     turn = iter(range(10**9))
 
-    def cell_save():
+    def cell_save(client):
         level = 1 + next(turn) % fixture["max_level"]
         data = {"level": level, "importance": 2}
         return client.post(paths["cell save"], data, headers={"HX-Request": "true"})
 
-    calls = {
-        "trivial template": lambda: client.get(paths["trivial template"]),
-        "grid page": lambda: client.get(paths["grid page"]),
+    requests = {
+        TRIVIAL: get(paths[TRIVIAL]),
+        "grid page": get(paths["grid page"]),
         "cell save": cell_save,
     }
-    requests = {
-        name: (lambda call=call: (lambda r: (r.status_code, len(r.content)))(call()))
-        for name, call in calls.items()
-    }
-    queries = {}
-    for name, call in calls.items():
-        count = 0
+    return time_requests(client, requests, repeats, floor=TRIVIAL)
 
-        def counter(execute, sql, params, many, context):
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(counter):
-            call()
-        queries[name] = count
-    return measure(requests, repeats), queries
+@dataclass(frozen=True)
+class Answer:
+    """What time_requests reads of a response, for one read over HTTP."""
+
+    status_code: int
+    content: bytes
 
 
 def over_http(fixture: dict, repeats: int, workdir: Path) -> dict:
@@ -187,8 +132,8 @@ def over_http(fixture: dict, repeats: int, workdir: Path) -> dict:
         f"sys.path[:0] = [{str(ROOT)!r}, {str(Path(__file__).parent)!r}]\n"
         "import django\n"
         "django.setup()\n"
-        "from editor import bench_settings\n"
-        "bench_settings()\n"
+        "from inprocess import site_with_trivial_page\n"
+        "site_with_trivial_page()\n"
         "from django.core.wsgi import get_wsgi_application\n"
         "application = get_wsgi_application()\n"
     )
@@ -207,45 +152,43 @@ def over_http(fixture: dict, repeats: int, workdir: Path) -> dict:
     }
     turn = iter(range(10**9))
 
-    def send(method: str, path: str, body: str | None = None, extra=None) -> tuple[int, int]:
+    def send(method: str, path: str, body: str | None = None, extra=None) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             connection.request(method, path, body=body, headers={**headers, **(extra or {})})
             response = connection.getresponse()
-            return response.status, len(response.read())
+            return Answer(response.status, response.read())
         finally:
             connection.close()
 
-    def cell_save():
+    def cell_save(_):
         level = 1 + next(turn) % fixture["max_level"]
         body = urllib.parse.urlencode({"level": level, "importance": 2})
         form = {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
         return send("POST", fixture["paths"]["cell save"], body, form)
 
     requests = {
-        "trivial template": lambda: send("GET", fixture["paths"]["trivial template"]),
-        "grid page": lambda: send("GET", fixture["paths"]["grid page"]),
+        TRIVIAL: lambda _: send("GET", fixture["paths"][TRIVIAL]),
+        "grid page": lambda _: send("GET", fixture["paths"]["grid page"]),
         "cell save": cell_save,
     }
     try:
-        return measure(requests, repeats)
+        return time_requests(None, requests, repeats, floor=TRIVIAL)
     finally:
         stop_server(server)
 
 
-def report(title: str, results: dict, queries: dict | None) -> bool:
-    floor = results["trivial template"][0]
+def report(title: str, results: dict[str, Timing], queries: bool) -> bool:
     print(title)
     print(f"  {'':18} {'median':>10} {'x trivial':>10} {'target':>8} {'size':>10} {'queries':>8}")
     met = True
-    for name, (median, size) in results.items():
-        ratio = median / floor
+    for name, timing in results.items():
         target = TARGETS.get(name)
-        met = met and (target is None or ratio <= target)
-        count = queries[name] if queries else "-"
+        met = met and (target is None or timing.ratio <= target)
+        count = timing.queries if queries else "-"
         print(
-            f"  {name:18} {median * 1000:>7.2f} ms {ratio:>9.1f}x "
-            f"{f'<= {target:g}x' if target else '':>8} {size / 1024:>7.1f} KB {count:>8}"
+            f"  {name:18} {timing.median * 1000:>7.2f} ms {timing.ratio:>9.1f}x "
+            f"{f'<= {target:g}x' if target else '':>8} {timing.size / 1024:>7.1f} KB {count:>8}"
         )
     print("  targets met" if met else "  TARGETS MISSED")
     return met
@@ -274,16 +217,17 @@ def main() -> int:
             f"median of {args.repeats} turns after {WARMUP} warm-up"
         )
         if args.mode in ("in-process", "both"):
-            results, queries = in_process(fixture, args.repeats)
+            results = in_process(fixture, args.repeats)
             title = f"Matrix editor, in-process (Django test Client): {setting}"
-            met &= report(title, results, queries)
+            met &= report(title, results, queries=True)
         if args.mode in ("http", "both"):
             from django.db import connections
 
             connections.close_all()
             results = over_http(fixture, args.repeats, workdir)
             title = f"Matrix editor, over HTTP (gunicorn, one sync worker): {setting}"
-            met &= report(title, results, None)
+            # Answered by the server's process: no queries to count here.
+            met &= report(title, results, queries=False)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0 if met else 1

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,24 +49,34 @@ def throwaway_sqlite(name: str) -> Iterator[Path]:
 
 def serve_to_test_client() -> None:
     """What the test suite sets too (plain static storage without collectstatic, the test
-    host, plain HTTP, a fast password hasher), the database migrated, and a trivial page at
-    /bench/trivial/: a template greeting the user, through the same middleware, session and
-    authentication as every page, as the floor to compare pages with."""
+    host, plain HTTP, a fast password hasher), the database migrated, and the trivial page
+    (site_with_trivial_page)."""
     from django.conf import settings
     from django.core.management import call_command
+
+    # WhiteNoise notes that collectstatic has not run; static files are not timed here.
+    warnings.filterwarnings("ignore", message="No directory at")
+    site_with_trivial_page()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0)
+
+
+def site_with_trivial_page() -> None:
+    """Plain static file names (collectstatic has not run), and the site's URLs with a trivial
+    page at /bench/trivial/: a template greeting the user, through the same middleware,
+    session and authentication as every page, as the floor to compare pages with. For the
+    test Client and for a server alike."""
+    from django.conf import settings
     from django.http import HttpRequest, HttpResponse
     from django.template import engines
     from django.urls import include, path
 
-    # WhiteNoise notes that collectstatic has not run; static files are not timed here.
-    warnings.filterwarnings("ignore", message="No directory at")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.SECURE_SSL_REDIRECT = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     trivial = engines["django"].from_string(
         "<!doctype html><title>Trivial</title><p>Hello {{ request.user.get_username }}</p>"
     )
@@ -80,7 +90,6 @@ def serve_to_test_client() -> None:
         path("", include("careerfit.urls")),
     ]
     settings.ROOT_URLCONF = urlconf
-    call_command("migrate", verbosity=0)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,18 @@ class Timing:
     size: int  # bytes
     queries: int
     p95: float = 0.0  # seconds
+    times: tuple[float, ...] = ()  # seconds, one a round
+    statements: tuple[str, ...] = ()  # the SQL of the call whose queries were counted
+
+    def ratio_to(self, other: Timing) -> float:
+        """To another request timed in the same rounds, as `ratio` is to the floor."""
+        return median_ratio(self.times, other.times)
+
+
+def median_ratio(times: Sequence[float], floors: Sequence[float]) -> float:
+    """The median of the rounds' own ratios: a round slowed by the machine's load is slowed
+    on both sides."""
+    return statistics.median(t / f for t, f in zip(times, floors, strict=True))
 
 
 def time_pages(client, urls: dict[str, str], repeats: int) -> dict[str, Timing]:
@@ -104,31 +125,30 @@ def get(url: str) -> Callable:
 
 
 def time_requests(
-    client, requests: dict[str, Callable], repeats: int, floor: str
+    client, requests: dict[str, Callable], repeats: int, floor: str, warmup: int = WARMUP
 ) -> dict[str, Timing]:
     """Time each request (a function of the client that returns its response) against the
     one named `floor`: after warm-up, rounds of one call of each, each after a garbage
     collection, so that a shared machine's load and the garbage of one request fall on every
-    request alike. Queries are counted on one call after warm-up."""
+    request alike. Queries are counted on one call after warm-up (none when the requests are
+    answered by another process)."""
     from django.db import connection
 
     sizes: dict[str, int] = {}
-    queries: dict[str, int] = {}
+    statements: dict[str, list[str]] = {}
     for name, request in requests.items():
-        for _ in range(WARMUP):
+        for _ in range(warmup):
             response = request(client)
             assert response.status_code == 200, (name, response.status_code)
         sizes[name] = len(response.content)
-        count = 0
+        executed = statements[name] = []
 
-        def counter(execute, sql, params, many, context):
-            nonlocal count
-            count += 1
+        def counter(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counter):
             request(client)
-        queries[name] = count
     timings: dict[str, list[float]] = {name: [] for name in requests}
     for _ in range(repeats):
         for name, request in requests.items():
@@ -140,10 +160,12 @@ def time_requests(
     return {
         name: Timing(
             median=statistics.median(times),
-            ratio=statistics.median(t / f for t, f in zip(times, floors, strict=True)),
+            ratio=median_ratio(times, floors),
             size=sizes[name],
-            queries=queries[name],
+            queries=len(statements[name]),
             p95=statistics.quantiles(times, n=20, method="inclusive")[18],
+            times=tuple(times),
+            statements=tuple(statements[name]),
         )
         for name, times in timings.items()
     }

@@ -23,11 +23,8 @@ import argparse
 import io
 import os
 import random
-import statistics
-import time
-from collections import defaultdict
 
-from inprocess import ROOT, WARMUP, serve_to_test_client, throwaway_sqlite, time_pages
+from inprocess import ROOT, TRIVIAL, get, serve_to_test_client, throwaway_sqlite, time_requests
 
 SHIPPED = 75
 ROLES = 8
@@ -99,21 +96,6 @@ def load_words(load: tuple[float, float, float]) -> str:
     return ", ".join(f"{value:.2f}" for value in load)
 
 
-class TimedClient:
-    """A test Client that keeps the time of every GET by URL, in order, for the figures
-    time_pages does not give: the 95th percentile and the ratio to the login page."""
-
-    def __init__(self, client) -> None:
-        self.client = client
-        self.times: dict[str, list[float]] = defaultdict(list)
-
-    def get(self, url: str):
-        start = time.perf_counter()
-        response = self.client.get(url)
-        self.times[url].append(time.perf_counter() - start)
-        return response
-
-
 def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:
     from django.test import Client
 
@@ -137,29 +119,29 @@ def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:
 
     client = Client()
     client.force_login(user)
-    timed = TimedClient(client)
     base = f"/assessments/{submitted.pk}"
-    urls = {
-        FLOOR: "/accounts/login/",
-        "report page": f"{base}/report/",
-        "report.json": f"{base}/report.json",
-        "report.csv": f"{base}/report.csv",
-        "step page": f"/assessments/{draft.pk}/steps/{category.slug}/",
+    requests = {
+        TRIVIAL: get("/bench/trivial/"),
+        FLOOR: get("/accounts/login/"),
+        "report page": get(f"{base}/report/"),
+        "report.json": get(f"{base}/report.json"),
+        "report.csv": get(f"{base}/report.csv"),
+        "step page": get(f"/assessments/{draft.pk}/steps/{category.slug}/"),
     }
-    results = time_pages(timed, urls, repeats)
-    # Each URL's first requests are time_pages' warm-up and query count; then one per round.
-    rounds = {name: timed.times[url][WARMUP + 1 :] for name, url in urls.items()}
-    floor = rounds[FLOOR]
-    rows = []
-    for name, timing in results.items():
-        if name not in rounds:
-            continue  # the trivial template: the ratios say it
-        times = rounds[name]
-        median = statistics.median(times)
-        p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
-        to_floor = statistics.median(t / f for t, f in zip(times, floor, strict=True))
-        rows.append((name, median, p95, to_floor, timing.ratio, timing.size, timing.queries))
-    return rows
+    results = time_requests(client, requests, repeats, floor=FLOOR)
+    trivial = results.pop(TRIVIAL)  # the ratios say it
+    return [
+        (
+            name,
+            timing.median,
+            timing.p95,
+            timing.ratio,
+            timing.ratio_to(trivial),
+            timing.size,
+            timing.queries,
+        )
+        for name, timing in results.items()
+    ]
 
 
 def print_figures(rows: list[tuple]) -> None:
