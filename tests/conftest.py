@@ -71,39 +71,35 @@ def staff(db):
     return UserFactory(username="staff", is_staff=True)
 
 
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def editor_client(editor) -> Client:
-    client = Client()
-    client.force_login(editor)
-    return client
+    return _client_for(editor)
 
 
 @pytest.fixture
 def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
+    return _client_for(staff)
 
 
 @pytest.fixture
 def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
+    return _client_for(owner)
 
 
 @pytest.fixture
 def stranger_client(stranger) -> Client:
-    client = Client()
-    client.force_login(stranger)
-    return client
+    return _client_for(stranger)
 
 
 @pytest.fixture
 def admin_client(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
+    return _client_for(admin_user)
 
 
 @pytest.fixture(params=["stranger", "admin"])
@@ -146,12 +142,6 @@ def revoked_mentor(owner):
     revoked = UserFactory(username="revoked")
     make_mentorship(owner, revoked, ended=True)
     return revoked
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

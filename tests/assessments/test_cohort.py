@@ -239,17 +239,9 @@ COHORT_QUERIES = 9
 WARM_COHORT_QUERIES = COHORT_QUERIES - 4
 
 
-@pytest.fixture(
-    params=[(1, 10), (30, 10), (1, 150), (30, 150)],
-    ids=[
-        "1-mentee-10-skills",
-        "30-mentees-10-skills",
-        "1-mentee-150-skills",
-        "30-mentees-150-skills",
-    ],
-)
-def sized(request, mentor):
-    mentees, skills = request.param
+@pytest.fixture
+def sized(cohort_size, mentor):
+    mentees, skills = cohort_size
     make_mentees(mentor, make_ladder(skills=skills, roles=5, categories=4), mentees)
     return mentees, skills
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
-from tests.assessments.conftest import HTMX, answer_all
+from tests.assessments.conftest import HTMX
 from tests.assessments.worked_example import publish_version_2, worked_example
 from tests.factories import AssessmentFactory, make_ladder
 
@@ -280,16 +280,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client, worked, url):
 EXPORT_QUERIES = 9
 # A draft: no mentor sees it, so there are no reviews to read.
 DRAFT_EXPORT_QUERIES = EXPORT_QUERIES - 1
-
-
-@pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
-def sized(request, owner):
-    skills, roles = request.param
-    assessment = AssessmentFactory(
-        user=owner, version=make_ladder(skills=skills, roles=roles, categories=4)
-    )
-    answer_all(assessment, level=2)
-    return assessment
 
 
 @pytest.mark.parametrize("url", [json_url, csv_url], ids=["json", "csv"])

@@ -277,17 +277,9 @@ def test_a_new_invitation_accepted_after_revoking_starts_a_new_mentorship(
 MENTORING_PAGE_QUERIES = 13
 
 
-@pytest.fixture(
-    params=[(1, 10), (30, 10), (1, 150), (30, 150)],
-    ids=[
-        "1-mentee-10-skills",
-        "30-mentees-10-skills",
-        "1-mentee-150-skills",
-        "30-mentees-150-skills",
-    ],
-)
-def cohort_of_mentor(request, owner):
-    mentees, skills = request.param
+@pytest.fixture
+def cohort_of_mentor(cohort_size, owner):
+    mentees, skills = cohort_size
     ladder = make_ladder(skills=skills, roles=5, categories=4)
     mentor = UserFactory(username="busy-mentor")
     for number, assessment in enumerate(make_mentees(mentor, ladder, mentees)):

@@ -353,20 +353,18 @@ REVIEWED_REPORT_QUERIES = REPORT_QUERIES + 1
 MENTOR_REPORT_QUERIES = REPORT_QUERIES + 1
 
 
-@pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
-def sized(request, owner, mentor):
-    skills, roles = request.param
-    ladder = make_ladder(skills=skills, roles=roles, categories=4)
-    assessment = AssessmentFactory(user=owner, version=ladder)
-    answer_all(assessment, level=2)
-    assessment.submit()
-    slugs = list(ladder.skills.values_list("slug", flat=True))
-    make_review(assessment, mentor, {slug: (3, f"On {slug}") for slug in slugs[::2]})
+@pytest.fixture
+def sized(sized, owner, mentor):
+    """The shared sized assessment, submitted, reviewed by the mentor and by three others
+    (one review under way)."""
+    sized.submit()
+    slugs = list(sized.version.skills.values_list("slug", flat=True))
+    make_review(sized, mentor, {slug: (3, f"On {slug}") for slug in slugs[::2]})
     for number in range(3):
         other = UserFactory(username=f"other{number}")
         make_mentorship(owner, other)
-        make_review(assessment, other, {slug: 1 for slug in slugs[:3]}, submit=number > 0)
-    return assessment
+        make_review(sized, other, {slug: 1 for slug in slugs[:3]}, submit=number > 0)
+    return sized
 
 
 def test_the_reviewed_report_costs_the_same_queries_whatever_the_size(

@@ -491,19 +491,14 @@ REVIEW_OVERVIEW_QUERIES = 5
 REVIEW_AUTOSAVE_QUERIES = 10
 
 
-@pytest.fixture(params=[(10, 5), (150, 8)], ids=["10-skills", "150-skills"])
-def sized(request, owner, mentor):
-    skills, roles = request.param
-    ladder = make_ladder(skills=skills, roles=roles, categories=4)
-    assessment = AssessmentFactory(user=owner, version=ladder)
-    Rating.objects.bulk_create(
-        Rating(assessment=assessment, skill=skill, level=2) for skill in ladder.skills.all()
-    )
-    assessment.submit()
-    make_review(
-        assessment, mentor, {skill.slug: 3 for skill in ladder.skills.all()[:5]}, submit=False
-    )
-    return assessment
+@pytest.fixture
+def sized(sized, mentor):
+    """The shared sized assessment, submitted, with the mentor's review of five skills under
+    way."""
+    sized.submit()
+    skills = sized.version.skills.all()[:5]
+    make_review(sized, mentor, {skill.slug: 3 for skill in skills}, submit=False)
+    return sized
 
 
 def test_a_review_step_costs_the_same_queries_whatever_the_size(
