@@ -303,15 +303,6 @@ class DumbbellGroup:
     def met(self) -> tuple[DumbbellRow, ...]:
         return tuple(row for row in self.rows if not row.gap)
 
-    @property
-    def short_items(self) -> str:
-        """The short rows as HTML list items (dumbbell_items)."""
-        return dumbbell_items(self.short)
-
-    @property
-    def met_items(self) -> str:
-        return dumbbell_items(self.met)
-
 
 DUMBBELL_ITEM = (
     '<li class="dumbbell"><span class="dumbbell-name">{label}</span>'
@@ -345,6 +336,33 @@ class Dumbbells:
             f'<text x="{x}" y="14" text-anchor="middle">{escape(label)}</text>'
             for x, label in self.ticks
         )
+
+    @property
+    def body(self) -> str:
+        """Every group as HTML, every text escaped: its title, then the rows below their
+        requirement under the levels' scale, then the others folded away."""
+        return "".join(map(self._group, self.groups))
+
+    def _group(self, group: DumbbellGroup) -> str:
+        parts = [f'<h4 class="dumbbell-group">{escape_ladder_text(group.title)}</h4>']
+        short, met = group.short, group.met
+        if short:
+            parts.append(
+                '<div class="dumbbell dumbbell-scale" aria-hidden="true"><span></span>'
+                f'<svg class="dumbbell-track">{self.scale}</svg><span></span></div>'
+                f'<ul class="dumbbell-rows">{dumbbell_items(short)}</ul>'
+            )
+        if met:
+            summary = (
+                f"{len(met)} more at or above the required level"
+                if short
+                else f"All {len(met)} at or above the required level"
+            )
+            parts.append(
+                f'<details class="dumbbell-met"><summary>{summary}</summary>'
+                f'<ul class="dumbbell-rows">{dumbbell_items(met)}</ul></details>'
+            )
+        return "".join(parts)
 
 
 def dumbbell_x(level: float, maximum: int) -> str:

@@ -131,6 +131,10 @@ class RoleDetail:
         return tuple(gap.skill for gap in self.gaps if gap.blocking)
 
     @property
+    def category_rows(self) -> SafeString:
+        return category_rows(self.categories)
+
+    @property
     def skill_rows(self) -> SafeString:
         return skill_rows(self.skills)
 
@@ -452,6 +456,14 @@ class NextStep:
         return self.skills[NEXT_SHOWN:]
 
     @property
+    def shown_items(self) -> SafeString:
+        return step_skill_items(self.shown)
+
+    @property
+    def folded_items(self) -> SafeString:
+        return step_skill_items(self.folded)
+
+    @property
     def raises(self) -> str:
         """'Model deployment to Practitioner and Python to Working'."""
         named = [f"{item.skill} to {item.required_name}" for item in self.skills]
@@ -545,6 +557,17 @@ GAP_ROW = (
     '<td class="levels">{rated} → <strong>{required}</strong></td>'
     '<td><span class="badge importance-{importance}">{importance_name}</span>{blocking}</td>'
     '<td class="num">{priority}</td><td class="statement">{statement}</td></tr>'
+)
+
+CATEGORY_ROW = (
+    '<tr><td>{name}</td><td class="num">{percent}%</td>'
+    '<td class="num">{met} of {requirements}</td></tr>'
+)
+
+STEP_SKILL_ITEM = (
+    '<li class="next-skill"><p class="next-skill-head"><strong>{skill}</strong> '
+    '<span class="muted">({category})</span>{essential} <span class="levels">{rated} → '
+    "<strong>{required}</strong></span></p>{statement}{evidence}</li>"
 )
 
 RUNG_ITEM = (
@@ -692,4 +715,51 @@ def _ladder_role(item: LadderRole) -> str:
             else "No gaps"
         ),
         blocking=blocking,
+    )
+
+
+def category_rows(rows: Iterable[CategoryRow]) -> SafeString:
+    """A role's coverage per category as table rows."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            CATEGORY_ROW.format(
+                name=escape_ladder_text(row.name),
+                percent=row.percent,
+                met=row.met,
+                requirements=row.requirements,
+            )
+            for row in rows
+        )
+    )
+
+
+def step_skill_items(items: Iterable[StepSkill]) -> SafeString:
+    """The skills of a next step as list items: the levels to climb, what the required level
+    looks like and the person's evidence."""
+    return mark_safe(  # every text in it is escaped
+        "".join(
+            STEP_SKILL_ITEM.format(
+                skill=escape_ladder_text(item.skill),
+                category=escape_ladder_text(item.category),
+                essential=' <span class="badge importance-3">Essential</span>'
+                if item.essential
+                else "",
+                rated=escape_ladder_text(item.rated),
+                required=escape_ladder_text(item.required),
+                statement=(
+                    '<p class="next-skill-statement"><span class="visually-hidden">At '
+                    f"{escape_ladder_text(item.required)}: </span>"
+                    f"{escape_ladder_text(item.statement)}</p>"
+                    if item.statement
+                    else ""
+                ),
+                evidence=(
+                    '<p class="evidence-note"><span class="muted">Your evidence:</span> '
+                    f"{escape(item.evidence)}</p>"
+                    if item.evidence
+                    else ""
+                ),
+            )
+            for item in items
+        )
     )

@@ -334,3 +334,16 @@ def test_a_dumbbell_track_is_its_shapes_in_numbers():
     assert above.track.startswith('<line class="dumbbell-bar" x1="40.8%" x2="77.6%"')
     # Met exactly: no bar, your dot in the ring.
     assert even.track.startswith('<circle class="dumbbell-required" cx="40.8%"')
+
+
+def test_dumbbell_groups_are_drawn_with_their_titles_escaped_and_met_rows_folded():
+    chart = charts.dumbbells(
+        [("R&D <lab>", [("Short", 1, 3), ("Met", 3, 3)]), ("Tools", [("Above", 4, 2)])],
+        maximum=5,
+    )
+
+    body = chart.body
+    assert '<h4 class="dumbbell-group">R&amp;D &lt;lab&gt;</h4>' in body
+    assert body.count('class="dumbbell dumbbell-scale"') == 1  # only a group with short rows
+    assert "<summary>1 more at or above the required level</summary>" in body
+    assert "<summary>All 1 at or above the required level</summary>" in body

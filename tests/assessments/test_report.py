@@ -374,6 +374,7 @@ def test_the_persons_evidence_is_beside_the_skill(owner_client, worked):
     # In the next step, the target's gaps and every skill's table (target and next role).
     assert text_of(section(body, "next-title")).count("Your evidence:") == 1
     assert body.count(note) == 4
+    assert "<for a year>" not in body  # the person's words are text, never markup
     assert "Your evidence" not in text_of(section(body, "ladder-title"))
 
 
