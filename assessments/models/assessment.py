@@ -307,11 +307,13 @@ class Assessment(models.Model):
         return dict(Skill.objects.filter(version_id=self.version_id).values_list("slug", "levels"))
 
     def newer_version(self) -> MatrixVersion | None:
-        """The track's current version when it is newer than the pinned one: one query."""
-        current = self.track.current_version()
-        if current is None or current.number <= self.version.number:
+        """The track's current version when it is newer than the pinned one: one query for
+        its number, and one more for the version only when it is newer."""
+        published = self.track.versions.published()
+        newest = published.order_by("-number").values_list("number", flat=True).first()
+        if newest is None or newest <= self.version.number:
             return None
-        return current
+        return published.get(number=newest)
 
     def record_answers(self, answers: Iterable[Answer], sequence: int) -> int:
         """Store answers unless a newer one (higher sequence) is already stored for the skill;
