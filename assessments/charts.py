@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html import escape
+from typing import NamedTuple
 
 # A ladder's own words (skill, category and level names, level statements), escaped: a report
 # prints the same few hundred of them in several tables and charts. Never a person's words.
@@ -249,8 +250,7 @@ DUMBBELL_MARGIN = 4.0
 DUMBBELL_Y = 12  # the middle of a track 24 px high (report.css)
 
 
-@dataclass(frozen=True)
-class DumbbellRow:
+class DumbbellRow(NamedTuple):
     label: str
     rated: int
     required: int

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,8 +60,9 @@ class Rung:
     roles: tuple[LadderRole, ...]
 
 
-@dataclass(frozen=True)
-class GapRow:
+# The rows of the long tables are named tuples: a report makes hundreds of them, and a tuple
+# is made in half the time of a frozen dataclass.
+class GapRow(NamedTuple):
     skill: str
     category: str
     rated: str
@@ -81,8 +83,7 @@ class CategoryRow:
     requirements: int
 
 
-@dataclass(frozen=True)
-class SkillRow:
+class SkillRow(NamedTuple):
     name: str
     category: str
     importance: int
@@ -93,8 +94,7 @@ class SkillRow:
     evidence: str
 
 
-@dataclass(frozen=True)
-class StrengthRow:
+class StrengthRow(NamedTuple):
     skill: str
     category: str
     rated: str

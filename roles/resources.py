@@ -26,11 +26,13 @@ class LearningResourceQuerySet(models.QuerySet):
         return self.filter(track=track).order_by("skill", "position", "pk")
 
     def for_skills(self, track_id: int, skills: Iterable[str]) -> dict[str, list[LearningResource]]:
-        """Skill slug -> its resources in order, for the given skills: one query."""
+        """Skill slug -> its resources in order, for the given skills: one query, of what a
+        learning plan and an export read (a report asks on every view)."""
         by_skill: dict[str, list[LearningResource]] = {}
-        for resource in self.filter(track_id=track_id, skill__in=list(skills)).order_by(
+        found = self.filter(track_id=track_id, skill__in=list(skills)).order_by(
             "skill", "position", "pk"
-        ):
+        )
+        for resource in found.only("skill", "title", "url", "kind", "levels", "free", "hours"):
             by_skill.setdefault(resource.skill, []).append(resource)
         return by_skill
 
