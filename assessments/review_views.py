@@ -34,7 +34,7 @@ from assessments.models import (
     server_sequence,
 )
 from assessments.models.assessment import AssessmentQuerySet, progress_of
-from assessments.scored import step_skills
+from assessments.scored import step_skills, version_skill
 from careerfit import mail
 from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from careerfit.next_url import safe_next
@@ -72,10 +72,9 @@ def _get_assessment_and_skill_for_reviewer(
     request: HttpRequest, assessment_id: uuid.UUID, skill_slug: str
 ) -> tuple[Assessment, Skill | None]:
     """The assessment as _get_assessment_for_reviewer has it, and the skill of its version
-    with this slug (None when it has none), in one query."""
-    assessments = _reviewable(request).with_skill(skill_slug)
-    assessment = get_object_or_404(assessments, pk=assessment_id)
-    return assessment, getattr(assessment, "asked_skill", None)
+    with this slug (None when it has none), as version_skill keeps them."""
+    assessment = _get_assessment_for_reviewer(request, assessment_id)
+    return assessment, version_skill(assessment.version, skill_slug)
 
 
 def _own_review(request: HttpRequest, assessment: Assessment) -> Review | None:

@@ -171,9 +171,15 @@ def published_statements(assessment: Assessment) -> dict[str, dict[str, str]]:
     return _PUBLISHED_STATEMENTS.get_or_make(key, assessment.level_statements)
 
 
-# The skills of each step of a questionnaire, as immutable in a published version: every step
-# page shows one category's, with their level statements.
-_PUBLISHED_STEP_SKILLS: Kept[dict[int, tuple[Skill, ...]]] = Kept(16)
+# The skills of a published version, as immutable as its matrix: every step page shows one
+# category's, with their level statements, and every answer names one by its slug.
+@dataclass(frozen=True)
+class VersionSkills:
+    by_category: dict[int, tuple[Skill, ...]]  # in step order
+    by_slug: dict[str, Skill]
+
+
+_PUBLISHED_SKILLS: Kept[VersionSkills] = Kept(16)
 
 
 def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]:
@@ -183,15 +189,32 @@ def step_skills(version: MatrixVersion, category: Category) -> tuple[Skill, ...]
     key = kept_key(version)
     if key is None:
         return tuple(Skill.objects.filter(category=category).order_by("position", "pk"))
-    by_category = _PUBLISHED_STEP_SKILLS.get_or_make(key, lambda: _skills_by_category(version))
-    return by_category.get(category.pk, ())
+    return _version_skills(version, key).by_category.get(category.pk, ())
 
 
-def _skills_by_category(version: MatrixVersion) -> dict[int, tuple[Skill, ...]]:
-    by_category: dict[int, list[Skill]] = {}
-    for skill in Skill.objects.filter(version=version).order_by("category_id", "position", "pk"):
-        by_category.setdefault(skill.category_id, []).append(skill)
-    return {category_id: tuple(skills) for category_id, skills in by_category.items()}
+def version_skill(version: MatrixVersion, slug: str) -> Skill | None:
+    """The version's skill with this slug, its category read with it (not to be changed), or
+    None: for a published version from the skills step_skills keeps (one query the first
+    time this process meets the version, none after), for a draft one query every time."""
+    key = kept_key(version)
+    if key is None:
+        skills = Skill.objects.filter(version=version, slug=slug).select_related("category")
+        return skills.first()
+    return _version_skills(version, key).by_slug.get(slug)
+
+
+def _version_skills(version: MatrixVersion, key: tuple[int, str]) -> VersionSkills:
+    def read() -> VersionSkills:
+        skills = Skill.objects.filter(version=version).select_related("category")
+        by_category: dict[int, list[Skill]] = {}
+        for skill in skills.order_by("category_id", "position", "pk"):
+            by_category.setdefault(skill.category_id, []).append(skill)
+        return VersionSkills(
+            by_category={pk: tuple(found) for pk, found in by_category.items()},
+            by_slug={skill.slug: skill for found in by_category.values() for skill in found},
+        )
+
+    return _PUBLISHED_SKILLS.get_or_make(key, read)
 
 
 def matrices_of(assessments: Iterable[Assessment]) -> dict[int, Matrix]:

@@ -40,6 +40,7 @@ from assessments.scored import (
     matrices_of,
     step_skills,
     stored_levels,
+    version_skill,
 )
 from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
 from roles.models import Category, Skill, Track
@@ -401,12 +402,10 @@ def _get_own_assessment_and_skill_or_404(
 ) -> tuple[Assessment, Skill | None]:
     """The signed-in user's assessment with its version (anyone else's is a 404, so its
     existence never leaks) and the skill of that version with this slug (None when it has
-    none), in one query."""
-    assessments = (
-        Assessment.objects.owned_by(request.user).select_related("version").with_skill(skill_slug)
-    )
+    none): one query, and the version's skills as version_skill keeps them."""
+    assessments = Assessment.objects.owned_by(request.user).select_related("version")
     assessment = get_object_or_404(assessments, pk=assessment_id)
-    return assessment, getattr(assessment, "asked_skill", None)
+    return assessment, version_skill(assessment.version, skill_slug)
 
 
 def _stored_level(assessment: Assessment, skill: Skill) -> int | None:

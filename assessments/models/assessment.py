@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -193,12 +193,6 @@ class AssessmentQuerySet(models.QuerySet):
             ),
             skill_count=_count(Skill.objects.filter(version=OuterRef("version")), "version_id"),
         )
-
-    def with_skill(self, slug: str) -> AssessmentQuerySet:
-        """Each with `asked_skill`, the skill of its pinned version with this slug, and that
-        skill's category, in the same query; the attribute is absent when there is none."""
-        skill = FilteredRelation("version__skills", condition=Q(version__skills__slug=slug))
-        return self.annotate(asked_skill=skill).select_related("asked_skill__category")
 
     def for_list(self) -> AssessmentQuerySet:
         return self.select_related("track", "version", "target_role").with_progress()

@@ -733,11 +733,11 @@ def test_posts_without_the_csrf_token_are_forbidden(owner, assessment, name):
 STEP_PAGE_QUERIES = 6
 # Later steps of a published version take its skills from those this process keeps.
 LATER_STEP_PAGE_QUERIES = 5
-# session, user, assessment with the skill; "last saved" of a draft, the answer's upsert
-# (written only over an older answer and while a draft); progress per step.
+# session, user, assessment; "last saved" of a draft, the answer's upsert (written only over
+# an older answer and while a draft); progress per step. The skill comes from the version's
+# skills this process keeps (step_skills): the first request to meet the version reads them.
 AUTOSAVE_QUERIES = 6
-# The first answer to a skill costs the same: the upsert inserts it.
-FIRST_AUTOSAVE_QUERIES = 6
+FIRST_OF_THE_VERSION_AUTOSAVE_QUERIES = AUTOSAVE_QUERIES + 1
 
 
 @pytest.fixture
@@ -786,19 +786,39 @@ def test_a_draft_versions_step_reads_its_skills_every_time(
 def test_an_autosave_costs_the_same_queries_whatever_the_size(
     owner_client, sized_assessment, django_assert_num_queries
 ):
-    answered = sized_assessment.ratings.select_related("skill").first().skill
-    with django_assert_num_queries(AUTOSAVE_QUERIES):
+    answered = list(sized_assessment.ratings.select_related("skill")[:2])
+    with django_assert_num_queries(FIRST_OF_THE_VERSION_AUTOSAVE_QUERIES):
         response = owner_client.post(
-            rate_url(sized_assessment, answered.slug), {"level": 3}, headers=HTMX
+            rate_url(sized_assessment, answered[0].skill.slug), {"level": 3}, headers=HTMX
         )
     assert response.status_code == 200
 
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        response = owner_client.post(
+            rate_url(sized_assessment, answered[1].skill.slug), {"level": 3}, headers=HTMX
+        )
+    assert response.status_code == 200
+
+    # The first answer to a skill costs the same: the upsert inserts it.
     unanswered = sized_assessment.unanswered_skills().first()
-    with django_assert_num_queries(FIRST_AUTOSAVE_QUERIES):
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
         response = owner_client.post(
             rate_url(sized_assessment, unanswered.slug), {"level": 3}, headers=HTMX
         )
     assert response.status_code == 200
+
+
+def test_a_draft_versions_autosave_reads_its_skill_every_time(
+    owner_client, owner, django_assert_num_queries
+):
+    ladder = make_ladder(skills=4, roles=2, publish=False)
+    assessment = AssessmentFactory(user=owner, version=ladder)
+    for level in (2, 3):
+        with django_assert_num_queries(AUTOSAVE_QUERIES + 1):
+            response = owner_client.post(
+                rate_url(assessment, "skill-0"), {"level": level}, headers=HTMX
+            )
+        assert response.status_code == 200
 
 
 def test_staff_cannot_see_assessments_in_the_admin(admin_client, submitted):
