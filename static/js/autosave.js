@@ -1,7 +1,8 @@
 // Autosave glue for the questionnaire and a mentor's review; htmx makes the requests. Numbers
 // every answer so the server keeps the newest one, maps the step form's field names to the
-// autosave URL's, shows failed saves with a retry button, and makes a review's Agree button
-// choose the seeker's level (which autosaves it). No eval, no inline handlers.
+// autosave URL's, shows failed saves with a retry button, sends text typed just before the page
+// goes away, and makes a review's Agree button choose the seeker's level (which autosaves it).
+// No eval, no inline handlers.
 (function () {
   "use strict";
 
@@ -35,6 +36,13 @@
   }
 
   // Where a skill's saves are told: a questionnaire skill's <output>, a review's .save-status.
+  // What autosaves a field: the field itself (a review's comment) or its skill's fieldset.
+  function saverOf(field) {
+    if (autosavePrefix(field) !== undefined) return field;
+    const fieldset = field.closest("fieldset");
+    return autosavePrefix(fieldset) !== undefined ? fieldset : null;
+  }
+
   function statusOf(elt) {
     const fieldset = elt.closest("fieldset");
     return fieldset ? fieldset.querySelector("output, .save-status") : null;
@@ -85,6 +93,56 @@
       if (own[name] !== undefined) params[name] = own[name];
     });
     params.seq = String(nextSequence());
+  });
+
+  // Words typed in the moments before the page goes away (the tab closed, another page opened)
+  // are still waiting for their autosave's delay: they are sent as the page is hidden, in a
+  // request the browser delivers after the page is gone. `unsent` holds each saver whose text
+  // has changed since it last saved, with the text that save carried.
+  const unsent = new Map();
+
+  function textOf(saver) {
+    const prefix = autosavePrefix(saver);
+    const scope = saver.closest("fieldset") || saver;
+    const field = scope.querySelector(
+      'textarea[name="' + prefix + '-evidence"], textarea[name="' + prefix + '-comment"]'
+    );
+    return field ? { name: field.name.slice(prefix.length + 1), value: field.value } : null;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches || !event.target.matches("textarea")) return;
+    const saver = saverOf(event.target);
+    if (saver && !unsent.has(saver)) unsent.set(saver, null);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const saver = event.detail.elt;
+    if (!unsent.has(saver) || !event.detail.successful) return;
+    const sent = event.detail.requestConfig.parameters;
+    const text = textOf(saver);
+    if (!text || sent[text.name] === text.value) unsent.delete(saver);
+  });
+
+  window.addEventListener("pagehide", function () {
+    const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    unsent.forEach(function (_, saver) {
+      const prefix = autosavePrefix(saver);
+      const scope = saver.closest("fieldset") || saver;
+      const level = scope.querySelector('input[name="' + prefix + '-level"]:checked');
+      const text = textOf(saver);
+      if (!level || !text) return;  // an answer needs its level; the page's save has the rest
+      const body = new URLSearchParams({ level: level.value, seq: String(nextSequence()) });
+      body.set(text.name, text.value);
+      fetch(new URL(saver.getAttribute("hx-post"), window.location.href), {
+        method: "POST",
+        body: body,
+        keepalive: true,
+        credentials: "same-origin",
+        headers: Object.assign({ "HX-Request": "true" }, headers),
+      });
+    });
+    unsent.clear();
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

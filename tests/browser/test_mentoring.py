@@ -6,6 +6,7 @@ any impact) and fits a 375 px phone; the review works without JavaScript too."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -227,3 +228,24 @@ def test_the_review_works_without_javascript(no_js_page, reviewing):
     expect(no_js_page.get_by_role("heading", level=1)).to_have_text(
         "Step 2 of 4: Operational skills"
     )
+
+
+def test_a_comment_typed_just_before_the_tab_closes_is_saved(page, reviewing):
+    assessment, _ = reviewing
+    page.goto(f"/accounts/login/?next=/assessments/{assessment.pk}/review/steps/technical/")
+    log_in(page, "sam")
+    pipelines = page.locator("#skill-ml-pipelines")
+    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
+    expect(page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+
+    # Typed, and the tab closed at once: well within the autosave's 0.8 s wait.
+    pipelines.get_by_label("Your comment").fill("Builds the DAGs, not yet the retraining.")
+    page.close(run_before_unload=True)
+
+    deadline = time.monotonic() + 5
+    stored = ReviewRating.objects.filter(skill__slug="ml-pipelines")
+    while not stored.exclude(comment="").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(stored.values_list("level", "comment")) == [
+        (3, "Builds the DAGs, not yet the retraining.")
+    ]

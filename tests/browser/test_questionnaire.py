@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -446,6 +447,35 @@ def test_a_failed_save_shows_an_error_and_can_be_retried(page, live_server):
     status.get_by_role("button", name="Try again").click()
     expect(status).to_contain_text("Saved: 4 Advanced")
     assert _stored_levels(assessment) == {skill.slug: 4}
+
+
+def _stored_evidence(assessment: Assessment, skill: Skill, *, seconds: float = 5) -> str:
+    """The evidence stored for the skill, once it is there: a request sent as the page went
+    away lands a moment later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rating = Rating.objects.filter(assessment=assessment, skill=skill).first()
+        if (rating and rating.evidence) or time.monotonic() > deadline:
+            return rating.evidence if rating else ""
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("leave", ["close the tab", "open another page"])
+def test_evidence_typed_just_before_the_page_goes_away_is_saved(page, live_server, leave):
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
+    _answer(page, skill, 2, "Working")
+    _skill_group(page, skill).get_by_text("Evidence", exact=True).click()  # unfold it
+
+    # Typed, and the page gone at once: well within the autosave's 0.8 s wait.
+    _skill_group(page, skill).get_by_label("Evidence").fill("Ran the nightly retraining DAG.")
+    if leave == "close the tab":
+        page.close(run_before_unload=True)
+    else:
+        page.goto("/")
+
+    assert _stored_evidence(assessment, skill) == "Ran the nightly retraining DAG."
+    assert _stored_levels(assessment) == {skill.slug: 2}
 
 
 @pytest.mark.parametrize("minutes_off", [-10, 10], ids=["device-clock-slow", "device-clock-fast"])
