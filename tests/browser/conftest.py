@@ -5,7 +5,10 @@ missing browser is a failure."""
 
 import os
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -168,3 +171,16 @@ def log_in_with_the_form(page, user, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
+
+
+T = TypeVar("T")
+
+
+def eventually(read: Callable[[], T], *, seconds: float = 5) -> T:
+    """What `read` returns once it is something (truthy), or at the end of `seconds`: for what
+    lands on the server a moment after the browser is done, such as a request sent as a page
+    goes away."""
+    deadline = time.monotonic() + seconds
+    while not (found := read()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found

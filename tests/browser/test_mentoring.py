@@ -6,14 +6,18 @@ any impact) and fits a 375 px phone; the review works without JavaScript too."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.core import mail
 
 from assessments.models import Mentorship, Rating, Review, ReviewRating
 from tests.assessments.worked_example import worked_example
-from tests.browser.conftest import _open_page, axe_violations, page_has_no_horizontal_scroll
+from tests.browser.conftest import (
+    _open_page,
+    axe_violations,
+    eventually,
+    page_has_no_horizontal_scroll,
+)
 from tests.factories import PASSWORD, UserFactory, make_mentorship, make_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,7 +148,7 @@ def test_a_seeker_invites_a_mentor_who_reviews_and_the_report_shows_it(
 
 @pytest.fixture
 def reviewing(page):
-    """The owner's worked example, sam as their mentor, logged in as sam."""
+    """maya's worked example and sam, her mentor (each test logs in as whom it needs)."""
     seeker = UserFactory(username="maya")
     assessment = worked_example(seeker)
     mentor = UserFactory(username="sam")
@@ -209,10 +213,15 @@ def test_a_dead_invitation_link_reads_clearly(page):
     scanned(page)
 
 
-def test_the_review_works_without_javascript(no_js_page, reviewing):
+def open_the_technical_step(page, reviewing) -> None:
+    """Log in as sam from the review's first step, which the login leads back to."""
     assessment, _ = reviewing
-    no_js_page.goto(f"/accounts/login/?next=/assessments/{assessment.pk}/review/steps/technical/")
-    log_in(no_js_page, "sam")
+    page.goto(f"/accounts/login/?next=/assessments/{assessment.pk}/review/steps/technical/")
+    log_in(page, "sam")
+
+
+def test_the_review_works_without_javascript(no_js_page, reviewing):
+    open_the_technical_step(no_js_page, reviewing)
 
     pipelines = no_js_page.locator("#skill-ml-pipelines")
     pipelines.locator("label").filter(has_text="3 · Practitioner").click()
@@ -231,9 +240,7 @@ def test_the_review_works_without_javascript(no_js_page, reviewing):
 
 
 def test_a_comment_typed_just_before_the_tab_closes_is_saved(page, reviewing):
-    assessment, _ = reviewing
-    page.goto(f"/accounts/login/?next=/assessments/{assessment.pk}/review/steps/technical/")
-    log_in(page, "sam")
+    open_the_technical_step(page, reviewing)
     pipelines = page.locator("#skill-ml-pipelines")
     pipelines.locator("label").filter(has_text="3 · Practitioner").click()
     expect(page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
@@ -242,10 +249,6 @@ def test_a_comment_typed_just_before_the_tab_closes_is_saved(page, reviewing):
     pipelines.get_by_label("Your comment").fill("Builds the DAGs, not yet the retraining.")
     page.close(run_before_unload=True)
 
-    deadline = time.monotonic() + 5
-    stored = ReviewRating.objects.filter(skill__slug="ml-pipelines")
-    while not stored.exclude(comment="").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert list(stored.values_list("level", "comment")) == [
-        (3, "Builds the DAGs, not yet the retraining.")
-    ]
+    commented = ReviewRating.objects.filter(skill__slug="ml-pipelines", comment__gt="")
+    stored = eventually(lambda: list(commented.values_list("level", "comment")))
+    assert stored == [(3, "Builds the DAGs, not yet the retraining.")]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import time
 
 import pytest
 from django.conf import settings
@@ -21,6 +20,7 @@ from roles.models import MatrixVersion, Requirement, Skill, Track
 from tests.browser.conftest import (
     ALL_IMPACTS,
     axe_violations,
+    eventually,
     page_has_no_horizontal_scroll,
 )
 from tests.factories import PASSWORD, AssessmentFactory, UserFactory, make_ladder
@@ -449,17 +449,6 @@ def test_a_failed_save_shows_an_error_and_can_be_retried(page, live_server):
     assert _stored_levels(assessment) == {skill.slug: 4}
 
 
-def _stored_evidence(assessment: Assessment, skill: Skill, *, seconds: float = 5) -> str:
-    """The evidence stored for the skill, once it is there: a request sent as the page went
-    away lands a moment later."""
-    deadline = time.monotonic() + seconds
-    while True:
-        rating = Rating.objects.filter(assessment=assessment, skill=skill).first()
-        if (rating and rating.evidence) or time.monotonic() > deadline:
-            return rating.evidence if rating else ""
-        time.sleep(0.1)
-
-
 @pytest.mark.parametrize("leave", ["close the tab", "open another page"])
 def test_evidence_typed_just_before_the_page_goes_away_is_saved(page, live_server, leave):
     assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
@@ -474,7 +463,9 @@ def test_evidence_typed_just_before_the_page_goes_away_is_saved(page, live_serve
     else:
         page.goto("/")
 
-    assert _stored_evidence(assessment, skill) == "Ran the nightly retraining DAG."
+    evidence = Rating.objects.filter(assessment=assessment, skill=skill, evidence__gt="")
+    stored = eventually(lambda: list(evidence.values_list("evidence", flat=True)))
+    assert stored == ["Ran the nightly retraining DAG."]
     assert _stored_levels(assessment) == {skill.slug: 2}
 
 
