@@ -29,7 +29,14 @@ import random
 import urllib.parse
 from datetime import timedelta
 
-from inprocess import Timing, get, serve_to_test_client, throwaway_sqlite, time_requests
+from inprocess import (
+    Timing,
+    get,
+    load_words,
+    serve_to_test_client,
+    throwaway_sqlite,
+    time_requests,
+)
 
 SKILLS = 164
 ROLES = 8
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"History benchmark: {SKILLS} skills, {ROLES} roles, {CATEGORIES} categories; "
         f"SQLite; Django test Client in-process; {args.repeats} rounds of one request per URL; "
-        f"load average {_load()}"
+        f"load average {load_words()}"
     )
     print(
         f"  {'':28} {'median':>10} {'x login':>8} {'size':>10} {'queries':>8}   "
@@ -135,10 +142,6 @@ def _print_row(name: str, timing: Timing, count: int) -> None:
         f"  {name:28} {timing.median * 1000:>7.2f} ms {ratio:>7.1f}x "
         f"{timing.size / 1024:>7.1f} KB {timing.queries:>8}   {verdict}"
     )
-
-
-def _load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 # --- The rating table on PostgreSQL ------------------------------------------------------------
@@ -208,7 +211,7 @@ def _measure_rating_table() -> None:
         cursor.execute("VACUUM ANALYZE assessments_rating")
         print(
             f"Rating table on PostgreSQL: {RATINGS:,} ratings ({assessments:,} assessments x "
-            f"{SKILLS} skills, random UUIDs); load average {_load()}"
+            f"{SKILLS} skills, random UUIDs); load average {load_words()}"
         )
         _print_sizes(cursor, "before (migration 0004)")
         sample = _sample_assessment(cursor)

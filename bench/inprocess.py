@@ -30,6 +30,24 @@ sys.path.insert(0, str(ROOT))
 
 TRIVIAL = "trivial template"
 WARMUP = 3
+MLOPS_LADDER = ROOT / "roles" / "ladders" / "mlops.yaml"
+
+
+def import_mlops_ladder():
+    """The shipped MLOps ladder imported and published (75 skills, 5 roles): its version."""
+    import io
+
+    from django.core.management import call_command
+
+    from roles.models import Track
+
+    call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
+    return Track.objects.get(slug="mlops").current_version()
+
+
+def load_words(load: Sequence[float] | None = None) -> str:
+    """The load average (1, 5, 15 min), now or as read before, as a benchmark prints it."""
+    return ", ".join(f"{value:.2f}" for value in (load or os.getloadavg()))
 
 
 @contextmanager

@@ -20,11 +20,18 @@ request; then the load average.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 
-from inprocess import ROOT, TRIVIAL, get, serve_to_test_client, throwaway_sqlite, time_requests
+from inprocess import (
+    TRIVIAL,
+    get,
+    import_mlops_ladder,
+    load_words,
+    serve_to_test_client,
+    throwaway_sqlite,
+    time_requests,
+)
 
 SHIPPED = 75
 ROLES = 8
@@ -62,19 +69,13 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
     serve_to_test_client()
 
-    from django.core.management import call_command
-
     from tests.factories import make_ladder
 
     rng = random.Random(args.seed)
     load_before = os.getloadavg()
     for skills in args.skills:
         if skills == SHIPPED:
-            ladder = ROOT / "roles" / "ladders" / "mlops.yaml"
-            call_command("import_matrix", str(ladder), publish=True, stdout=io.StringIO())
-            from roles.models import Track
-
-            version = Track.objects.get(slug="mlops").current_version()
+            version = import_mlops_ladder()
             label = f"shipped MLOps ladder, {version.skills.count()} skills"
         else:
             version = make_ladder(skills=skills, roles=ROLES, categories=CATEGORIES)
@@ -85,15 +86,7 @@ def run(args: argparse.Namespace) -> None:
         )
         print_figures(time_ladder(version, rng, args.repeats))
         print()
-    load_after = os.getloadavg()
-    print(
-        f"load average (1, 5, 15 min): before {load_words(load_before)}, "
-        f"after {load_words(load_after)}"
-    )
-
-
-def load_words(load: tuple[float, float, float]) -> str:
-    return ", ".join(f"{value:.2f}" for value in load)
+    print(f"load average (1, 5, 15 min): before {load_words(load_before)}, after {load_words()}")
 
 
 def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:

@@ -15,7 +15,6 @@ concurrent autosave under gunicorn (bench/autosave.py) and cohort scoring (bench
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -24,7 +23,15 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from inprocess import ROOT, get, serve_to_test_client, throwaway_sqlite, time_requests
+from inprocess import (
+    ROOT,
+    get,
+    import_mlops_ladder,
+    load_words,
+    serve_to_test_client,
+    throwaway_sqlite,
+    time_requests,
+)
 
 FLOOR = "login page (floor)"
 SYNTHETIC = (164, 8)
@@ -62,13 +69,9 @@ def main() -> None:
     print_table(rows)
     load_after = os.getloadavg()
     print(
-        f"load average (1, 5, 15 min): before {fmt_load(load_before)}, "
-        f"after {fmt_load(load_after)}; {os.cpu_count()} cores"
+        f"load average (1, 5, 15 min): before {load_words(load_before)}, "
+        f"after {load_words(load_after)}; {os.cpu_count()} cores"
     )
-
-
-def fmt_load(load: tuple[float, float, float]) -> str:
-    return ", ".join(f"{value:.2f}" for value in load)
 
 
 def page_rows(args: argparse.Namespace) -> list[Row]:
@@ -77,16 +80,10 @@ def page_rows(args: argparse.Namespace) -> list[Row]:
     django.setup()
     serve_to_test_client()
 
-    from django.core.management import call_command
-
     from tests.factories import make_ladder
 
     rng = random.Random(args.seed)
-    mlops = str(ROOT / "roles/ladders/mlops.yaml")
-    call_command("import_matrix", mlops, publish=True, verbosity=0, stdout=io.StringIO())
-    from roles.models import Track
-
-    shipped = Track.objects.get(slug="mlops").current_version()
+    shipped = import_mlops_ladder()
     synthetic = make_ladder(skills=SYNTHETIC[0], roles=SYNTHETIC[1], categories=4)
     rows = []
     for label, version in (
