@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.charts import escape_ladder_text
@@ -210,9 +211,9 @@ def step_items(steps: Iterable[PlanStep]) -> SafeString:
 
 def _resource(resource: PlannedResource) -> str:
     """A resource's link and what it is: kind, levels, free or paid, rough hours."""
-    hours = f"{resource.hours} hour{'' if resource.hours == 1 else 's'}"
     return (
         f'<a href="{escape(resource.url)}" rel="noopener noreferrer">{escape(resource.title)}</a>'
         f' <span class="muted">({escape(resource.kind.lower())}, levels {escape(resource.levels)},'
-        f" {'free' if resource.free else 'paid'}, about {hours})</span>"
+        f" {'free' if resource.free else 'paid'}, about {resource.hours} "
+        f"hour{pluralize(resource.hours)})</span>"
     )

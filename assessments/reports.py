@@ -15,6 +15,7 @@ from datetime import datetime
 from html import escape
 from typing import NamedTuple
 
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
@@ -659,10 +660,6 @@ def strength_items(strengths: Iterable[StrengthRow]) -> SafeString:
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def ladder_items(rungs: Iterable[Rung]) -> SafeString:
     """Every rung as a list item: its roles' cards with coverage bar, verdict, marks (fits
     you now, your target, next step), the reviewed result and what blocks each."""
@@ -710,7 +707,8 @@ def _ladder_role(item: LadderRole) -> str:
             else ""
         ),
         gaps=(
-            f"{_plural(gaps, 'gap')}, {_plural(role_score.steps_to_close, 'level')} to climb"
+            f"{gaps} gap{pluralize(gaps)}, {role_score.steps_to_close} "
+            f"level{pluralize(role_score.steps_to_close)} to climb"
             if gaps
             else "No gaps"
         ),

@@ -33,7 +33,7 @@ from assessments.models import (
     ReviewRating,
     server_sequence,
 )
-from assessments.models.assessment import AssessmentQuerySet, progress_of
+from assessments.models.assessment import progress_of
 from assessments.scored import step_skills, version_skill
 from careerfit import mail
 from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
@@ -56,25 +56,13 @@ class TheirAnswer:
     evidence: str
 
 
-def _reviewable(request: HttpRequest) -> AssessmentQuerySet:
-    return Assessment.objects.shared_with(request.user).select_related(
-        "user", "track", "version", "target_role"
-    )
-
-
 def _get_assessment_for_reviewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
     """A submitted assessment of someone the signed-in user mentors now. Anything else (a
     draft, the user's own, anyone else's, after the mentorship ended) is a 404."""
-    return get_object_or_404(_reviewable(request), pk=assessment_id)
-
-
-def _get_assessment_and_skill_for_reviewer(
-    request: HttpRequest, assessment_id: uuid.UUID, skill_slug: str
-) -> tuple[Assessment, Skill | None]:
-    """The assessment as _get_assessment_for_reviewer has it, and the skill of its version
-    with this slug (None when it has none), as version_skill keeps them."""
-    assessment = _get_assessment_for_reviewer(request, assessment_id)
-    return assessment, version_skill(assessment.version, skill_slug)
+    assessments = Assessment.objects.shared_with(request.user).select_related(
+        "user", "track", "version", "target_role"
+    )
+    return get_object_or_404(assessments, pk=assessment_id)
 
 
 def _own_review(request: HttpRequest, assessment: Assessment) -> Review | None:
@@ -253,7 +241,8 @@ def review_rate(
 ) -> HttpResponse:
     """Autosave of one of the mentor's answers: a fragment for htmx, a redirect back to the
     step without it."""
-    assessment, skill = _get_assessment_and_skill_for_reviewer(request, assessment_id, skill_slug)
+    assessment = _get_assessment_for_reviewer(request, assessment_id)
+    skill = version_skill(assessment.version, skill_slug)
     if skill is None:
         message = f"“{skill_slug}” is not a skill of this assessment's ladder version."
         return _answer_error(request, assessment, None, message, status=400)

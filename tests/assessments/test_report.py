@@ -92,6 +92,7 @@ def test_the_ladder_shows_every_rung_with_coverage_verdict_and_blockers(owner_cl
     # 31/34 = 91.2 %: above 90 %, but an essential gap keeps it close.
     assert "Next step" in rungs[1] and "91% coverage" in rungs[1] and "Close" in rungs[1]
     assert "Blocked by an essential skill: ML pipelines" in rungs[1]
+    assert "1 gap, 1 level to climb" in rungs[1]
     assert "Your target" in rungs[2] and "72% coverage" in rungs[2] and "Gap" in rungs[2]
     assert "Blocked by essential skills: ML pipelines, Monitoring" in rungs[2]
     assert "3 gaps, 5 levels to climb" in rungs[2]
