@@ -35,7 +35,6 @@
     return elt.matches("fieldset.skill[hx-post]") ? elt.id.slice("skill-".length) : undefined;
   }
 
-  // Where a skill's saves are told: a questionnaire skill's <output>, a review's .save-status.
   // What autosaves a field: the field itself (a review's comment) or its skill's fieldset.
   function saverOf(field) {
     if (autosavePrefix(field) !== undefined) return field;
@@ -43,6 +42,7 @@
     return autosavePrefix(fieldset) !== undefined ? fieldset : null;
   }
 
+  // Where a skill's saves are told: a questionnaire skill's <output>, a review's .save-status.
   function statusOf(elt) {
     const fieldset = elt.closest("fieldset");
     return fieldset ? fieldset.querySelector("output, .save-status") : null;
@@ -98,42 +98,47 @@
   // Words typed in the moments before the page goes away (the tab closed, another page opened)
   // are still waiting for their autosave's delay: they are sent as the page is hidden, in a
   // request the browser delivers after the page is gone. `unsent` holds each saver whose text
-  // has changed since it last saved, with the text that save carried.
-  const unsent = new Map();
+  // has changed since its last save.
+  const unsent = new Set();
 
-  function textOf(saver) {
+  // A saver's text field (evidence or comment) and its chosen level, by the step's names.
+  function fieldsOf(saver) {
     const prefix = autosavePrefix(saver);
     const scope = saver.closest("fieldset") || saver;
-    const field = scope.querySelector(
+    const text = scope.querySelector(
       'textarea[name="' + prefix + '-evidence"], textarea[name="' + prefix + '-comment"]'
     );
-    return field ? { name: field.name.slice(prefix.length + 1), value: field.value } : null;
+    return {
+      text: text,
+      name: text ? text.name.slice(prefix.length + 1) : "", // "evidence" or "comment"
+      level: scope.querySelector('input[name="' + prefix + '-level"]:checked'),
+    };
   }
 
   document.addEventListener("input", function (event) {
     if (!event.target.matches || !event.target.matches("textarea")) return;
     const saver = saverOf(event.target);
-    if (saver && !unsent.has(saver)) unsent.set(saver, null);
+    if (saver) unsent.add(saver);
   });
 
+  // Saved, and nothing typed since the request left: no longer unsent.
   document.addEventListener("htmx:afterRequest", function (event) {
     const saver = event.detail.elt;
     if (!unsent.has(saver) || !event.detail.successful) return;
-    const sent = event.detail.requestConfig.parameters;
-    const text = textOf(saver);
-    if (!text || sent[text.name] === text.value) unsent.delete(saver);
+    const fields = fieldsOf(saver);
+    if (!fields.text || event.detail.requestConfig.parameters[fields.name] === fields.text.value) {
+      unsent.delete(saver);
+    }
   });
 
   window.addEventListener("pagehide", function () {
     const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-    unsent.forEach(function (_, saver) {
-      const prefix = autosavePrefix(saver);
-      const scope = saver.closest("fieldset") || saver;
-      const level = scope.querySelector('input[name="' + prefix + '-level"]:checked');
-      const text = textOf(saver);
-      if (!level || !text) return;  // an answer needs its level; the page's save has the rest
-      const body = new URLSearchParams({ level: level.value, seq: String(nextSequence()) });
-      body.set(text.name, text.value);
+    unsent.forEach(function (saver) {
+      const fields = fieldsOf(saver);
+      // An answer needs its level; without one there is nothing the autosave could keep.
+      if (!fields.level || !fields.text) return;
+      const body = new URLSearchParams({ level: fields.level.value, seq: String(nextSequence()) });
+      body.set(fields.name, fields.text.value);
       fetch(new URL(saver.getAttribute("hx-post"), window.location.href), {
         method: "POST",
         body: body,
