@@ -337,7 +337,7 @@ class Dumbbells:
             for x, label in self.ticks
         )
 
-    @property
+    @cached_property
     def body(self) -> str:
         """Every group as HTML, every text escaped: its title, then the rows below their
         requirement under the levels' scale, then the others folded away."""

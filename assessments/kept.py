@@ -1,8 +1,8 @@
 """What a process keeps of values that never change once made: the scoring matrix of a
-published version (its content hash covers all of it), the standing of a submitted assessment,
-a cohort row. Kept in memory, bounded (the least recently used go first) and shared by the
-process's threads; each process keeps its own, and none is needed by another. Two threads making
-the same value at once each make it, and one of them is kept: never a wrong value."""
+published version (its content hash covers all of it), a submitted assessment's score, report
+and standing, a cohort row. Kept in memory, bounded (the least recently used go first) and shared
+by the process's threads; each process keeps its own, and none is needed by another. Two threads
+making the same value at once each make it, and one of them is kept: never a wrong value."""
 
 from __future__ import annotations
 

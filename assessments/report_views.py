@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from assessments import exports, plan, reports
 from assessments.models import Assessment
 from assessments.reviewed import LoadedReview, choose_review, load_reviews, review_section
-from assessments.scored import Scored, published_matrix, published_statements, score_assessment
+from assessments.scored import Scored, score_assessment
 
 
 def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
@@ -49,15 +49,10 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     counted as 0; beside it, a mentor's reviewed result."""
     scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
     assessment = scored.assessment
-    newer = assessment.newer_version()
     context = {
         "assessment": assessment,
         "viewer_is_owner": assessment.user_id == request.user.pk,
-        "report": reports.build_report(
-            scored,
-            published_statements(assessment),
-            newer=(newer, published_matrix(newer)) if newer else None,
-        ),
+        "report": reports.kept_report(scored, newer=assessment.newer_version()),
         "plan": plan.build_plan(scored),
         "review": review_section(scored, reviews, chosen, request.user),
     }

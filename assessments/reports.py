@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from html import escape
 from typing import NamedTuple
 
@@ -27,7 +28,16 @@ from assessments.charts import (
     escape_ladder_text,
     radar,
 )
-from assessments.scored import Scored, level_label, percent, threshold_percent
+from assessments.kept import Kept
+from assessments.scored import (
+    Scored,
+    kept_key,
+    level_label,
+    percent,
+    published_matrix,
+    published_statements,
+    threshold_percent,
+)
 from assessments.scoring import CLOSE, ESSENTIAL, Matrix, RoleScore, Score
 from roles.limits import IMPORTANCE_NAMES
 from roles.models import MatrixVersion
@@ -131,19 +141,19 @@ class RoleDetail:
     def blocking(self) -> tuple[str, ...]:
         return tuple(gap.skill for gap in self.gaps if gap.blocking)
 
-    @property
+    @cached_property
     def category_rows(self) -> SafeString:
         return category_rows(self.categories)
 
-    @property
+    @cached_property
     def skill_rows(self) -> SafeString:
         return skill_rows(self.skills)
 
-    @property
+    @cached_property
     def top_gap_rows(self) -> SafeString:
         return gap_rows(self.top_gaps, start=1)
 
-    @property
+    @cached_property
     def more_gap_rows(self) -> SafeString:
         return gap_rows(self.more_gaps, start=len(self.top_gaps) + 1)
 
@@ -196,22 +206,48 @@ class Report:
     def skill_count(self) -> int:
         return len(self.scored.matrix.skills)
 
-    @property
+    @cached_property
     def scale_words(self) -> str:
         """'0 None, 1 Awareness, 2 Working...': what the levels of the charts mean."""
         return ", ".join(f"{level} {name}" for level, name in enumerate(self.scored.matrix.scale))
 
-    @property
+    @cached_property
     def ladder_items(self) -> SafeString:
         return ladder_items(self.ladder)
 
-    @property
+    @cached_property
     def shown_strengths(self) -> SafeString:
         return strength_items(self.strengths[:STRENGTHS_SHOWN])
 
-    @property
+    @cached_property
     def more_strengths(self) -> SafeString:
         return strength_items(self.strengths[STRENGTHS_SHOWN:])
+
+
+# What a submitted assessment's report shows follows from its kept score (Scored.kept_as: the
+# answers, the published version, the review's levels) and the newer version it is compared
+# with, if any: made once per process, its long rows and charts with it (they are made when the
+# page first prints them, and kept with the report), it serves every later view. The few
+# reports viewed last are kept: one of 164 skills and 8 roles takes some 0.6 MB.
+_SUBMITTED_REPORTS: Kept[Report] = Kept(32)
+
+
+def kept_report(scored: Scored, newer: MatrixVersion | None = None) -> Report:
+    """build_report() with the pinned version's level statements and `newer` (the track's
+    current version, when newer than the pinned one), for a submitted assessment made once
+    per process and kept (nothing that changes goes into it); for a draft, made afresh."""
+    newer_key = kept_key(newer) if newer else None
+    key = None
+    if scored.kept_as is not None and (newer is None or newer_key is not None):
+        key = (scored.kept_as, newer_key)
+    return _SUBMITTED_REPORTS.get_or_make(
+        key,
+        lambda: build_report(
+            scored,
+            published_statements(scored.assessment),
+            newer=(newer, published_matrix(newer)) if newer else None,
+        ),
+    )
 
 
 def build_report(
@@ -456,15 +492,15 @@ class NextStep:
     def folded(self) -> tuple[StepSkill, ...]:
         return self.skills[NEXT_SHOWN:]
 
-    @property
+    @cached_property
     def shown_items(self) -> SafeString:
         return step_skill_items(self.shown)
 
-    @property
+    @cached_property
     def folded_items(self) -> SafeString:
         return step_skill_items(self.folded)
 
-    @property
+    @cached_property
     def raises(self) -> str:
         """'Model deployment to Practitioner and Python to Working'."""
         named = [f"{item.skill} to {item.required_name}" for item in self.skills]

@@ -88,6 +88,9 @@ class Scored:
     matrix: Matrix
     ratings: tuple[tuple[str, int, str], ...]  # (skill slug, level, evidence), matrix order
     score: Score
+    # What keeps this score, and what is made from it, for later requests (submitted_key);
+    # None when it may still change.
+    kept_as: tuple | None = None
 
     @cached_property
     def levels(self) -> dict[str, int]:
@@ -134,15 +137,47 @@ class Scored:
 def score_assessment(assessment: Assessment, mentor_levels: dict[str, int] | None = None) -> Scored:
     """Score an assessment on its pinned version, and over a mentor's levels when given (the
     reviewed score): one query for the answers, and four for the matrix the first time this
-    process meets its version (published_matrix) or every time for a draft's."""
+    process meets its version (published_matrix) or every time for a draft's. A submitted
+    assessment's is worked out once per process (submitted_key): no query after that."""
     matrix = published_matrix(assessment.version)
+    key = submitted_key(assessment, mentor_levels)
+    ratings, score = _SUBMITTED_SCORES.get_or_make(
+        key, lambda: _score(assessment, matrix, mentor_levels)
+    )
+    return Scored(assessment=assessment, matrix=matrix, ratings=ratings, score=score, kept_as=key)
+
+
+def _score(
+    assessment: Assessment, matrix: Matrix, mentor_levels: dict[str, int] | None
+) -> tuple[tuple[tuple[str, int, str], ...], Score]:
     order = {skill.slug: position for position, skill in enumerate(matrix.skills)}
     ratings = sorted(
         (rating for rating in assessment.stored_ratings() if rating[0] in order),
         key=lambda rating: order[rating[0]],
     )
     score = scoring.score(matrix, {slug: level for slug, level, _ in ratings}, mentor_levels)
-    return Scored(assessment=assessment, matrix=matrix, ratings=tuple(ratings), score=score)
+    return tuple(ratings), score
+
+
+# A submitted assessment's answers and evidence never change, nor does a published version:
+# so neither does its score over a given review's levels. Once worked out, it serves every later
+# view of its report and exports in this process (the seeker's, their mentors'), with what the
+# report makes of it (reports.kept_report). Each process keeps its own few; nothing here is
+# needed by another process.
+_SUBMITTED_SCORES: Kept[tuple[tuple[tuple[str, int, str], ...], Score]] = Kept(128)
+
+
+def submitted_key(
+    assessment: Assessment, mentor_levels: dict[str, int] | None = None
+) -> tuple | None:
+    """What keeps a submitted assessment's score: its id, its published version's content
+    hash and the mentor's levels it is reviewed with (None: self-assessed only); None for a
+    draft, or an assessment on a version that is not published, whose score may change."""
+    version_key = kept_key(assessment.version)
+    if not assessment.is_submitted or version_key is None:
+        return None
+    reviewed = frozenset(mentor_levels.items()) if mentor_levels is not None else None
+    return (assessment.pk, version_key[1], reviewed)
 
 
 # A published version never changes (its content_hash covers all of it), so its matrix, once

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import charts, reports
+from assessments.kept import forget_everything
 from assessments.models import Rating
 from assessments.scoring import Matrix, MatrixCategory, MatrixRequirement, MatrixRole, MatrixSkill
 from assessments.scoring import score as score_ratings
@@ -289,6 +290,15 @@ def test_without_a_newer_version_there_is_no_comparison(owner_client, worked):
     assert 'id="current-version"' not in body
 
 
+def test_a_version_published_after_a_view_is_compared_on_the_next(owner_client, worked):
+    owner_client.get(report_url(worked))  # the report is kept from here on
+    publish_version_2(worked)
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    assert "Engineer 91% Close 73% Gap" in text_of(section(body, "current-version-title"))
+
+
 # --- Charts and sentences, without the database ----------------------------------------------
 
 
@@ -427,6 +437,11 @@ def sized(request, owner):
     return assessment
 
 
+def without_tokens(body: str) -> str:
+    """The page without its CSRF tokens, which differ on every request."""
+    return re.sub(r'(CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', r"\1", body)
+
+
 def test_the_report_costs_the_same_queries_whatever_the_size(
     owner_client, sized, django_assert_num_queries
 ):
@@ -436,12 +451,45 @@ def test_the_report_costs_the_same_queries_whatever_the_size(
 
 
 def test_later_reports_on_the_version_skip_its_matrix_and_statements(
-    owner_client, sized, django_assert_num_queries
+    owner_client, owner, sized, django_assert_num_queries
 ):
-    owner_client.get(report_url(sized))
+    another = AssessmentFactory(user=owner, version=sized.version)
+    answer_all(another, level=1)
+    another.submit()
+    owner_client.get(report_url(another))
+
     with django_assert_num_queries(REPORT_QUERIES - 5):
         response = owner_client.get(report_url(sized))
     assert response.status_code == 200
+    # Nothing of the other assessment's report: the page a process that kept nothing prints.
+    forget_everything()
+    fresh = owner_client.get(report_url(sized)).content.decode()
+    assert without_tokens(response.content.decode()) == without_tokens(fresh)
+
+
+def test_a_submitted_report_viewed_again_reads_no_answers_and_prints_the_same(
+    owner_client, sized, django_assert_num_queries
+):
+    first = owner_client.get(report_url(sized)).content.decode()
+
+    # Its answers and score are kept: the matrix, the statements and the answers go.
+    with django_assert_num_queries(REPORT_QUERIES - 6):
+        again = owner_client.get(report_url(sized)).content.decode()
+    assert without_tokens(again) == without_tokens(first)
+
+
+def test_a_draft_report_reads_its_answers_every_time(
+    owner_client, owner, django_assert_num_queries
+):
+    draft = worked_example(owner, ratings={"python": 4}, submit=False)
+    owner_client.get(report_url(draft))
+    Rating.objects.filter(assessment=draft, skill__slug="python").update(level=1)
+
+    # The matrix and statements are kept; a draft has no reviews to read.
+    with django_assert_num_queries(REPORT_QUERIES - 6):
+        body = text_of(owner_client.get(report_url(draft)).content.decode())
+    assert "4 of 5 skills are unanswered" in body
+    assert "Python (Technical skills) Essential 1 · Awareness → 2 · Working" in body
 
 
 def test_a_newer_version_costs_one_more_matrix(owner_client, worked, django_assert_num_queries):

@@ -78,6 +78,16 @@ def test_each_rung_shows_the_own_and_the_reviewed_result(owner_client, worked, r
     assert "You: 72% coverage Gap Reviewed: 64% Gap" in cards[2]
 
 
+def test_a_review_submitted_after_a_view_shows_on_the_next(owner_client, worked, mentor):
+    owner_client.get(report_url(worked))  # the self-assessed report is kept from here on
+    make_review(worked, mentor, REVIEW)
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    cards = re.findall(r"<article(.*?)</article>", section(body, "ladder-title"), re.S)
+    assert "You: 91% coverage Close Reviewed: 88% Close" in text_of(cards[1])
+
+
 def test_the_review_section_gives_the_reviewed_result_and_the_note(owner_client, worked, reviewed):
     text = review_part(owner_client.get(report_url(worked)).content.decode())
 
