@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from django.contrib import messages
@@ -16,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,7 +91,95 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         for assessment in submitted:
             matrix = matrices[assessment.version_id]
             assessment.headline = standing(assessment, matrix, levels[assessment.pk])
-    return render(request, "assessments/assessment_list.html", {"page": page})
+    cards = mark_safe("".join(map(_assessment_card, page)))  # every text in them is escaped
+    return render(request, "assessments/assessment_list.html", {"page": page, "cards": cards})
+
+
+# My assessments prints a card per assessment, ten a page: made here in one piece, as a step's
+# fieldsets are, rather than in a template loop that would read some forty variables a card.
+ASSESSMENT_CARD = (
+    '<li class="card assessment-card"><h2><a href="{open_url}">{track}: aiming for {target}'
+    '</a></h2><dl class="facts"><div><dt>Status</dt><dd><span class="badge{badge}">{status}'
+    "</span></dd></div><div><dt>Ladder</dt><dd>{track}, version {version}</dd></div>{result}"
+    '<div><dt>Started</dt><dd><time datetime="{started_iso}">{started}</time></dd></div>'
+    '<div><dt>{last_word}</dt><dd><time datetime="{last_iso}">{last}</time></dd></div></dl>'
+    '<p class="actions">{actions}<a href="{progress_url}">My progress on {track}</a></p></li>'
+)
+CARD_RESULT = (
+    "<div><dt>Fits you now</dt><dd><strong>{fit}</strong></dd></div>{next_step}"
+    "<div><dt>Target coverage</dt><dd>{percent}% of {target} "
+    '<span class="badge badge-{verdict}">{verdict_word}</span></dd></div>'
+)
+CARD_PROGRESS = (
+    '<div><dt>Progress</dt><dd><span id="progress-{pk}">{answered} of {total} skills answered '
+    '({percent}%)</span><progress max="{total}" value="{answered}" '
+    'aria-labelledby="progress-{pk}">{percent}%</progress></dd></div>'
+)
+
+
+def _assessment_card(assessment: Assessment) -> str:
+    """One assessment as My assessments lists it, every text escaped: a submitted one with its
+    result in a line (its `headline`), a draft with its progress."""
+    track, target = escape(assessment.track.name), escape(assessment.target_role.title)
+    started = _short_datetime(assessment.created_at)
+    # Screen readers hear which assessment a button opens.
+    which = f'<span class="visually-hidden"> of {track}, started {started}</span>'
+    report_url = reverse("assessments:report", args=[assessment.pk])
+    result = assessment.headline if assessment.is_submitted else None
+    if assessment.is_submitted:
+        open_url = report_url
+        last_word, last = "Submitted", assessment.submitted_at
+        actions = f'<a class="button button-small" href="{report_url}">Open the report{which}</a> '
+    else:
+        open_url = reverse("assessments:resume", args=[assessment.pk])
+        last_word, last = "Last saved", assessment.updated_at
+        actions = (
+            f'<a class="button button-small" href="{open_url}">Continue'
+            f'<span class="visually-hidden"> {track}, started {started}</span></a> '
+            f'<a href="{report_url}">Draft report{which}</a> '
+        )
+    if result is not None:
+        next_step = result.next_roles and (
+            f"<div><dt>Next step</dt><dd>{escape(result.next_roles)}</dd></div>"
+        )
+        summary = CARD_RESULT.format(
+            fit=escape(result.fit_title or "No rung yet"),
+            next_step=next_step,
+            percent=result.target_percent,
+            target=target,
+            verdict=result.target_verdict,
+            verdict_word=result.target_verdict.capitalize(),
+        )
+    else:
+        summary = CARD_PROGRESS.format(
+            pk=assessment.pk,
+            answered=assessment.answered_count,
+            total=assessment.skill_count,
+            percent=assessment.percent_answered,
+        )
+    return ASSESSMENT_CARD.format(
+        open_url=open_url,
+        track=track,
+        target=target,
+        badge=" badge-ready" if assessment.is_submitted else "",
+        status=escape(assessment.get_status_display()),
+        version=assessment.version.number,
+        result=summary,
+        started_iso=assessment.created_at.isoformat(),
+        started=started,
+        last_word=last_word,
+        last_iso=last.isoformat(),
+        last=_short_datetime(last),
+        actions=actions,
+        progress_url=reverse("assessments:progress", args=[assessment.track.slug]),
+    )
+
+
+def _short_datetime(value: datetime) -> str:
+    """'2 Dec 2026, 07:42' in the site's time zone, as the date filter's "j M Y, H:i" prints
+    it, without parsing that format again for every date of the page."""
+    local = timezone.localtime(value)
+    return f"{local.day} {MONTHS_3[local.month].title()} {local.year}, {local:%H:%M}"
 
 
 @require_http_methods(["GET", "POST"])
