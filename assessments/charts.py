@@ -261,7 +261,7 @@ class DumbbellRow(NamedTuple):
     @property
     def numbers(self) -> str:
         """The figures beside the row: 'you 2, needs 4'."""
-        return f"you {self.rated}, needs {self.required}"
+        return dumbbell_numbers(self.rated, self.required)
 
     @property
     def track(self) -> str:
@@ -304,22 +304,31 @@ class DumbbellGroup:
         return tuple(row for row in self.rows if not row.gap)
 
 
-DUMBBELL_ITEM = (
-    '<li class="dumbbell"><span class="dumbbell-name">{label}</span>'
-    '<svg class="dumbbell-track" aria-hidden="true">{track}</svg>'
-    '<span class="dumbbell-numbers">{numbers}</span></li>'
-)
-
-
 def dumbbell_items(rows: Sequence[DumbbellRow]) -> str:
     """Rows as the HTML list items the report prints, every text escaped: a report holds a
     row per requirement of two roles or more, too many for a template loop to be cheap."""
     return "".join(
-        DUMBBELL_ITEM.format(
-            label=escape_ladder_text(row.label), track=row.track, numbers=row.numbers
-        )
-        for row in rows
+        [
+            f'<li class="dumbbell"><span class="dumbbell-name">{escape_ladder_text(row.label)}'
+            f"</span>{_dumbbell_rest(row.rated_x, row.required_x, row.rated, row.required)}"
+            for row in rows
+        ]
     )
+
+
+@lru_cache(maxsize=1024)
+def _dumbbell_rest(rated_x: str, required_x: str, rated: int, required: int) -> str:
+    """A row after its name: its track and its figures, the same for every row with the same
+    two levels."""
+    return (
+        '<svg class="dumbbell-track" aria-hidden="true">'
+        f"{dumbbell_track(rated_x, required_x, rated, required)}</svg>"
+        f'<span class="dumbbell-numbers">{dumbbell_numbers(rated, required)}</span></li>'
+    )
+
+
+def dumbbell_numbers(rated: int, required: int) -> str:
+    return f"you {rated}, needs {required}"
 
 
 @dataclass(frozen=True)

@@ -582,20 +582,6 @@ def role_dumbbells(scored: Scored, role_score: RoleScore) -> Dumbbells:
 
 EVIDENCE_NOTE = '<span class="cell-note evidence-note">Your evidence: {}</span>'
 
-SKILL_ROW = (
-    "<tr><td>{name}{evidence}</td><td>{category}</td><td>{importance}</td>"
-    '<td class="levels">{required}</td><td class="levels">{rated}</td>'
-    '<td class="num">{gap}</td></tr>'
-)
-
-GAP_ROW = (
-    '<tr><td class="num">{number}</td>'
-    '<th scope="row">{skill}<span class="cell-note">{category}</span>{evidence}</th>'
-    '<td class="levels">{rated} → <strong>{required}</strong></td>'
-    '<td><span class="badge importance-{importance}">{importance_name}</span>{blocking}</td>'
-    '<td class="num">{priority}</td><td class="statement">{statement}</td></tr>'
-)
-
 CATEGORY_ROW = (
     '<tr><td>{name}</td><td class="num">{percent}%</td>'
     '<td class="num">{met} of {requirements}</td></tr>'
@@ -637,6 +623,9 @@ STRENGTH_ITEM = (
 )
 
 
+BLOCKING_BADGE = ' <span class="badge badge-gap">Blocking</span>'
+
+
 def _evidence_note(evidence: str) -> str:
     return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
 
@@ -644,18 +633,18 @@ def _evidence_note(evidence: str) -> str:
 def skill_rows(rows: Iterable[SkillRow]) -> SafeString:
     """The table of every skill a role requires: your level, the required one, the levels
     short ("—" when none) and your evidence."""
+    # An f-string a row, not a template's format(): these are the report's longest loops.
     return mark_safe(  # every text in it is escaped
         "".join(
-            SKILL_ROW.format(
-                name=escape_ladder_text(row.name),
-                evidence=_evidence_note(row.evidence),
-                category=escape_ladder_text(row.category),
-                importance=escape_ladder_text(row.importance_name),
-                required=escape_ladder_text(row.required),
-                rated=escape_ladder_text(row.rated),
-                gap=row.gap or "—",
-            )
-            for row in rows
+            [
+                f"<tr><td>{escape_ladder_text(row.name)}{_evidence_note(row.evidence)}</td>"
+                f"<td>{escape_ladder_text(row.category)}</td>"
+                f"<td>{escape_ladder_text(row.importance_name)}</td>"
+                f'<td class="levels">{escape_ladder_text(row.required)}</td>'
+                f'<td class="levels">{escape_ladder_text(row.rated)}</td>'
+                f'<td class="num">{row.gap or "—"}</td></tr>'
+                for row in rows
+            ]
         )
     )
 
@@ -664,20 +653,20 @@ def gap_rows(gaps: Iterable[GapRow], start: int) -> SafeString:
     """Gaps as table rows numbered from `start`, with what the required level looks like."""
     return mark_safe(  # every text in it is escaped
         "".join(
-            GAP_ROW.format(
-                number=number,
-                skill=escape_ladder_text(gap.skill),
-                category=escape_ladder_text(gap.category),
-                evidence=_evidence_note(gap.evidence),
-                rated=escape_ladder_text(gap.rated),
-                required=escape_ladder_text(gap.required),
-                importance=gap.importance,
-                importance_name=escape_ladder_text(gap.importance_name),
-                blocking=' <span class="badge badge-gap">Blocking</span>' if gap.blocking else "",
-                priority=gap.priority,
-                statement=escape_ladder_text(gap.statement) or "—",
-            )
-            for number, gap in enumerate(gaps, start)
+            [
+                f'<tr><td class="num">{number}</td><th scope="row">'
+                f"{escape_ladder_text(gap.skill)}"
+                f'<span class="cell-note">{escape_ladder_text(gap.category)}</span>'
+                f"{_evidence_note(gap.evidence)}</th>"
+                f'<td class="levels">{escape_ladder_text(gap.rated)} → '
+                f"<strong>{escape_ladder_text(gap.required)}</strong></td>"
+                f'<td><span class="badge importance-{gap.importance}">'
+                f"{escape_ladder_text(gap.importance_name)}</span>"
+                f"{BLOCKING_BADGE if gap.blocking else ''}</td>"
+                f'<td class="num">{gap.priority}</td>'
+                f'<td class="statement">{escape_ladder_text(gap.statement) or "—"}</td></tr>'
+                for number, gap in enumerate(gaps, start)
+            ]
         )
     )
 
