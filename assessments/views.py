@@ -5,8 +5,6 @@ one track. The report and its exports are in report_views."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -19,11 +17,12 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from assessments import fieldsets
 from assessments.forms import (
     SECONDS_PER_SKILL,
     RatingForm,
@@ -33,7 +32,6 @@ from assessments.forms import (
 )
 from assessments.history import build_history, standing
 from assessments.models import (
-    EVIDENCE_MAX_LENGTH,
     Assessment,
     AssessmentIncomplete,
     AssessmentLocked,
@@ -280,8 +278,8 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
                 return HttpResponseSeeOther(reverse("assessments:submit", args=[assessment.pk]))
             return HttpResponseSeeOther(_step_url(assessment, following.category.slug))
         status = 400
-        shown = {skill.pk: _shown_by_form(form) for skill, form in rows}
-    questions = _questions(assessment, skills, shown)
+        shown = {skill.pk: fieldsets.shown_by_form(form) for skill, form in rows}
+    questions = fieldsets.questions(assessment.version, skills, shown)
     context = {
         "assessment": assessment,
         "progress": progress,
@@ -302,91 +300,6 @@ def _stored_answers(assessment: Assessment, category: Category) -> dict[int, dic
         skill_id: {"level": level, "evidence": evidence}
         for skill_id, level, evidence in rows.values_list("skill_id", "level", "evidence")
     }
-
-
-def _shown_by_form(form: RatingForm) -> tuple[str, str, str]:
-    """A posted answer as the page shows it again: (level chosen, evidence, error)."""
-    value = form["level"].value()
-    chosen = "" if value is None else str(value)
-    return chosen, form["evidence"].value() or "", form.first_error() if form.errors else ""
-
-
-@dataclass(frozen=True)
-class Question:
-    """One skill of a step as the page shows it: its fieldset ready, and what the summary of
-    refused answers names."""
-
-    slug: str
-    name: str
-    error: str  # why this answer was refused ("" when it was not)
-    fieldset: SafeString
-
-
-# A step prints a fieldset per skill, with a choice per level: made here in one piece rather
-# than in a template loop, whose variables would cost several times the rest of the page.
-# Every byte of it is paid once per skill (a choice's, once per level): single-word attribute
-# values go unquoted, and level 0 ("None") is explained once for the step, by the page's help.
-# Autosave (htmx) posts each fieldset's answer to the skill's rating URL, given relative to
-# the step's own (../../ratings/<skill>/), and shows the outcome in the fieldset's <output>.
-FIELDSET = (
-    '<fieldset id=skill-{slug} class=skill aria-describedby="about-{slug}{error_id}"'
-    ' hx-post=../../ratings/{slug}/ hx-trigger="change, input delay:800ms from:find textarea"'
-    ' hx-target="find output" hx-swap=innerHTML hx-sync=this:replace>'
-    "<legend>{name}</legend><p id=about-{slug}>{description}</p>{error}"
-    "<div class=levels>{choices}</div>"
-    "<details><summary>What each level means</summary></details>"
-    "<details{evidence_open}><summary>Evidence</summary><textarea name={slug}-evidence"
-    ' maxlength={evidence_max} aria-label="Evidence for {name}">{evidence}</textarea></details>'
-    "<output></output></fieldset>\n"
-)
-FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> {error}</p>"
-
-
-def _choice(slug: str, value: str, chosen: str, label: str, statement: str) -> str:
-    """One level of a skill as a radio, checked when it is the level chosen, with its
-    statement if it has one (level 0 has none); the statement escaped here (slug and label
-    are already)."""
-    checked = " checked" if value == chosen else ""
-    words = f" <i>{escape(statement)}</i>" if statement else ""
-    return (
-        f"<label><input type=radio name={slug}-level value={value}{checked}>"
-        f"<b>{label}</b>{words}</label>"
-    )
-
-
-def _questions(
-    assessment: Assessment, skills: Sequence[Skill], shown: dict[int, tuple[str, str, str]]
-) -> list[Question]:
-    """The step's skills as the page shows them, every text escaped; `shown` has (level
-    chosen, evidence, error) for each skill answered or posted."""
-    # Each level's value, and its label ready, worked out once for every skill of the step.
-    levels = [
-        (str(level), escape(f"{level} {name}"))
-        for level, name in enumerate(assessment.version.scale)
-    ]
-    questions = []
-    for skill in skills:
-        chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
-        slug = escape(skill.slug)
-        choices = "".join(
-            _choice(slug, value, chosen, label, skill.levels.get(value, ""))
-            for value, label in levels
-        )
-        fieldset = FIELDSET.format(
-            slug=slug,
-            error_id=f" error-{slug}" if error else "",
-            name=escape(skill.name),
-            description=escape(skill.description),
-            error=FIELD_ERROR.format(slug=slug, error=escape(error)) if error else "",
-            choices=choices,
-            evidence_open=" open" if evidence else "",
-            evidence_max=EVIDENCE_MAX_LENGTH,
-            evidence=escape(evidence),
-        )
-        questions.append(
-            Question(slug=skill.slug, name=skill.name, error=error, fieldset=mark_safe(fieldset))
-        )
-    return questions
 
 
 @require_http_methods(["GET", "POST"])
