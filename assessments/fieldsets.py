@@ -1,21 +1,23 @@
 """A step's skills as its page prints them, each a fieldset made in one piece: the seeker's
-questions (the questionnaire), with the levels as one row of choices, the chosen level's
-statement under it and every statement one disclosure away (questionnaire.css)."""
+questions (the questionnaire) and a mentor's review of the seeker's answers. Both show the
+levels as one row of choices, the chosen level's statement under it and every statement one
+disclosure away (questionnaire.css)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from django.template.defaultfilters import linebreaksbr, urlize
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments.forms import RatingForm
-from assessments.models import EVIDENCE_MAX_LENGTH
+from assessments.forms import RatingForm, ReviewRatingForm
+from assessments.models import COMMENT_MAX_LENGTH, EVIDENCE_MAX_LENGTH
 from roles.models import MatrixVersion, Skill
 
-# What the page shows again of one skill's answer: (level chosen, evidence, error), each ""
-# when there is none.
+# What the page shows again of one skill's answer: (level chosen, note, error), each "" when
+# there is none; the note is the seeker's evidence or the mentor's comment.
 Shown = tuple[str, str, str]
 
 
@@ -33,11 +35,11 @@ class SkillFieldset:
 # A step prints a fieldset per skill, with a choice per level: made here in one piece rather
 # than in a template loop, whose variables would cost several times the rest of the page.
 # Every byte of it is paid once per skill (a choice's, once per level): single-word attribute
-# values go unquoted, and level 0 ("None") is explained once for the step, by the page's help.
-# Autosave (htmx) posts each fieldset's answer to the skill's rating URL, given relative to
-# the step's own (../../ratings/<skill>/), and shows the outcome in the fieldset's <output>.
-# "What each level means" is the first <details>: opening it shows every level's statement
-# (questionnaire.css).
+# values go unquoted, and in the questionnaire level 0 ("None") is explained once for the
+# step, by the page's help. Autosave (htmx) posts each fieldset's answer to the skill's rating
+# URL, given relative to the step's own (../../ratings/<skill>/, a review's as the
+# questionnaire's), and shows the outcome in the fieldset's <output>. "What each level means"
+# is the first <details>: opening it shows every level's statement (questionnaire.css).
 FIELDSET_START = (
     '<fieldset id=skill-{slug} class=skill aria-describedby="about-{slug}{error_id}"'
     ' hx-post=../../ratings/{slug}/ hx-trigger="change, input delay:800ms from:find textarea"'
@@ -54,18 +56,42 @@ QUESTION = (
     ' maxlength={evidence_max} aria-label="Evidence for {name}">{evidence}</textarea></details>'
     "<output></output></fieldset>\n"
 )
+# A review's fieldset opens with the seeker's answer: their level and its statement, their
+# evidence, and the Agree button, which without JavaScript posts the whole step agreeing on
+# this skill, and with it chooses their level in the row (autosave.js). The row marks their
+# level; the mentor's comment stays folded away until it has text.
+THEIR_ANSWER = (
+    "<div class=theirs><p><span class=their-label>{seeker}'s level:</span>"
+    " <strong>{their_label}</strong> {their_statement}</p>{their_evidence}"
+    "<button type=submit name=agree value={slug} data-agree={their_level}"
+    ' class="button-small button-secondary">Agree: {their_label}<span class=visually-hidden>'
+    " with {seeker} on {name}</span></button></div>"
+)
+REVIEW = (
+    FIELDSET_START
+    + THEIR_ANSWER
+    + LEVELS
+    + "<details{comment_open}><summary>Comment</summary><textarea name={slug}-comment"
+    ' maxlength={comment_max} aria-label="Your comment on {name}">{comment}</textarea></details>'
+    "<output></output></fieldset>\n"
+)
+# Level 0 in a review, said with each skill as the seeker's answer says it.
+NEVER_USED = "Has not used this."
 FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> {error}</p>"
+THEIR_EVIDENCE = "<p class=their-evidence><span class=their-label>Their evidence:</span> {}</p>"
 
 
-def _choice(slug: str, value: str, chosen: str, label: str, statement: str) -> str:
+def _choice(slug: str, value: str, chosen: str, label: str, statement: str, mark: str = "") -> str:
     """One level of a skill as a radio, checked when it is the level chosen, with its
-    statement if it has one (level 0 has none); the statement escaped here (slug and label
-    are already)."""
+    statement if it has one (the questionnaire's level 0 has none) and a mark if given (a
+    review's "<seeker>'s level"); the statement escaped here (slug, label and mark are
+    already)."""
     checked = " checked" if value == chosen else ""
+    marked = f" <small>{mark}</small>" if mark else ""
     words = f" <i>{escape(statement)}</i>" if statement else ""
     return (
         f"<label><input type=radio name={slug}-level value={value}{checked}>"
-        f"<b>{label}</b>{words}</label>"
+        f"<b>{label}{marked}</b>{words}</label>"
     )
 
 
@@ -110,10 +136,55 @@ def questions(
     return fieldsets
 
 
-def shown_by_form(form: RatingForm) -> Shown:
+def reviews(
+    version: MatrixVersion,
+    seeker: str,
+    rows: Iterable[tuple[Skill, tuple[int, str], Shown]],
+) -> list[SkillFieldset]:
+    """A review step's skills, every text escaped: for each, the seeker's answer (level,
+    evidence; an unanswered skill counts as level 0) and what the mentor's shows (level
+    chosen, comment, error)."""
+    levels = _level_labels(version)
+    seeker = escape(seeker)
+    mark = f"{seeker}'s level"
+    fieldsets = []
+    for skill, (their_level, evidence), (chosen, comment, error) in rows:
+        slug = escape(skill.slug)
+        statements = {"0": NEVER_USED, **skill.levels}
+        theirs = str(their_level)
+        choices = "".join(
+            _choice(
+                slug,
+                value,
+                chosen,
+                label,
+                statements.get(value, ""),
+                mark if value == theirs else "",
+            )
+            for value, label in levels
+        )
+        fieldset = REVIEW.format(
+            **_start(slug, skill, error),
+            seeker=seeker,
+            their_level=their_level,
+            their_label=levels[their_level][1],
+            their_statement=escape(statements.get(theirs, "")),
+            their_evidence=THEIR_EVIDENCE.format(linebreaksbr(urlize(evidence)))
+            if evidence
+            else "",
+            choices=choices,
+            comment_open=" open" if comment else "",
+            comment_max=COMMENT_MAX_LENGTH,
+            comment=escape(comment),
+        )
+        fieldsets.append(SkillFieldset(skill.slug, skill.name, error, mark_safe(fieldset)))
+    return fieldsets
+
+
+def shown_by_form(form: RatingForm | ReviewRatingForm) -> Shown:
     """A skill's form as the page shows it: the posted answer again, or without data the
     stored one."""
     value = form["level"].value()
     chosen = "" if value is None else str(value)
-    evidence = form["evidence"].value() or ""
-    return chosen, evidence, form.first_error() if form.errors else ""
+    note = form[form.note_name].value() or ""
+    return chosen, note, form.first_error() if form.errors else ""

@@ -23,7 +23,7 @@ from assessments.models import (
     ReviewAnswer,
     server_sequence,
 )
-from roles.models import MatrixVersion, Role, Skill, Track
+from roles.models import Role, Skill, Track
 
 # About how long an honest answer to one skill takes: reading its levels, choosing one.
 SECONDS_PER_SKILL = 12
@@ -226,17 +226,6 @@ def step_forms(
         )
         for skill in skills
     ]
-
-
-def level_choices(version: MatrixVersion, skill: Skill, never: str) -> list[tuple[int, str, str]]:
-    """(level, level name, what a person at that level does) for every level of the scale;
-    level 0 reads `never`."""
-    choices = [(0, version.level_name(0), never)]
-    choices += [
-        (level, version.level_name(level), skill.statement(level))
-        for level in range(1, version.max_level + 1)
-    ]
-    return choices
 
 
 class RatingForm(_LevelForm):

@@ -8,7 +8,6 @@ ratings are read here, never written."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -20,7 +19,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.forms import ReviewNoteForm, ReviewRatingForm, level_choices, step_forms
+from assessments import fieldsets
+from assessments.forms import ReviewNoteForm, ReviewRatingForm, step_forms
 from assessments.models import (
     Assessment,
     Mentorship,
@@ -44,16 +44,6 @@ LOCKED_MESSAGE = "You have submitted this review: it is locked."
 EMPTY_MESSAGE = "Give a level for at least one skill, or write a note, before submitting."
 # A seeker may notify their mentors about one assessment once a day.
 ASK_INTERVAL = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class TheirAnswer:
-    """The seeker's answer to one skill, as the mentor sees it beside their own."""
-
-    level: int
-    name: str  # the level's name on the scale
-    statement: str  # what a person at that level does
-    evidence: str
 
 
 def _get_assessment_for_reviewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
@@ -130,8 +120,9 @@ def review(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @never_cache  # a cached copy would number its answers from a stale clock (autosave.js)
 def review_step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
     """One category: for each skill the seeker's level, what it means and their evidence,
-    and the mentor's own level and comment. Works as a plain form (Agree buttons included);
-    with htmx each answer autosaves to review_rate."""
+    and the mentor's own level and comment (assessments/fieldsets.py makes each skill's
+    fieldset). Works as a plain form (Agree buttons included); with htmx each answer
+    autosaves to review_rate."""
     assessment = _get_assessment_for_reviewer(request, assessment_id)
     review = _own_review(request, assessment)
     if review is not None and review.is_submitted:
@@ -163,32 +154,35 @@ def review_step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: s
                 return _locked(request, assessment)
             return _after_step_saved(request, assessment, progress, current, agree)
         status = 400
+    seeker = assessment.user.get_username()
+    skills = fieldsets.reviews(
+        assessment.version,
+        seeker,
+        (
+            (skill, _their_answer(rating), fieldsets.shown_by_form(form))
+            for skill, rating, form in rows
+        ),
+    )
     context = {
         "assessment": assessment,
-        "seeker": assessment.user.get_username(),
+        "seeker": seeker,
         "review": review,
         "progress": progress,
         "current": current,
         "current_number": progress.steps.index(current) + 1,
         "previous": progress.before(category_slug),
         "following": progress.after(category_slug),
-        "rows": [
-            (skill, _their_answer(assessment, skill, seeker), form, _choices(assessment, skill))
-            for skill, seeker, form in rows
-        ],
-        "invalid": [(skill, form) for skill, _, form in rows if form.errors],
+        "skills": skills,
+        "invalid": [skill for skill in skills if skill.error],
     }
     return render(request, "assessments/review_step.html", context, status=status)
 
 
-def _their_answer(assessment: Assessment, skill: Skill, rating: Rating | None) -> TheirAnswer:
-    level = rating.level if rating is not None else 0
-    return TheirAnswer(
-        level=level,
-        name=assessment.version.level_name(level),
-        statement=skill.statement(level) if level else "Has not used this.",
-        evidence=rating.evidence if rating is not None else "",
-    )
+def _their_answer(rating: Rating | None) -> tuple[int, str]:
+    """The seeker's level and evidence for a skill; one they left unanswered counts as 0."""
+    if rating is None:
+        return 0, ""
+    return rating.level, rating.evidence
 
 
 def _agreeing(skill: Skill, seeker: Rating | None, answer: ReviewAnswer | None) -> ReviewAnswer:
@@ -228,10 +222,6 @@ def _step_rows(
     skills = step_skills(assessment.version, category)
     forms = step_forms(ReviewRatingForm, skills, assessment.version.max_level, data, stored)
     return [(skill, seeker.get(skill.pk), form) for skill, form in forms]
-
-
-def _choices(assessment: Assessment, skill: Skill) -> list[tuple[int, str, str]]:
-    return level_choices(assessment.version, skill, "Has not used this.")
 
 
 @require_POST

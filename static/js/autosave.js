@@ -27,25 +27,23 @@
     return lastSequence;
   }
 
-  // What autosaves, and the prefix of its fields ("<slug>-level"...): a questionnaire skill's
-  // fieldset (id "skill-<slug>"), or an element marked data-autosave="<slug>" (a review's).
+  // What autosaves, and the prefix of its fields ("<slug>-level"...): a skill's fieldset (id
+  // "skill-<slug>"), in the questionnaire and in a review alike.
   function autosavePrefix(elt) {
     if (!elt || !elt.matches) return undefined;
-    if (elt.dataset.autosave !== undefined) return elt.dataset.autosave;
     return elt.matches("fieldset.skill[hx-post]") ? elt.id.slice("skill-".length) : undefined;
   }
 
-  // What autosaves a field: the field itself (a review's comment) or its skill's fieldset.
+  // What autosaves a field: its skill's fieldset.
   function saverOf(field) {
-    if (autosavePrefix(field) !== undefined) return field;
     const fieldset = field.closest("fieldset");
     return autosavePrefix(fieldset) !== undefined ? fieldset : null;
   }
 
-  // Where a skill's saves are told: a questionnaire skill's <output>, a review's .save-status.
+  // Where a skill's saves are told: its fieldset's <output>.
   function statusOf(elt) {
     const fieldset = elt.closest("fieldset");
-    return fieldset ? fieldset.querySelector("output, .save-status") : null;
+    return fieldset ? fieldset.querySelector("output") : null;
   }
 
   // A refused answer (the assessment was submitted in another tab, or a newer answer came
@@ -104,14 +102,13 @@
   // A saver's text field (evidence or comment) and its chosen level, by the step's names.
   function fieldsOf(saver) {
     const prefix = autosavePrefix(saver);
-    const scope = saver.closest("fieldset") || saver;
-    const text = scope.querySelector(
+    const text = saver.querySelector(
       'textarea[name="' + prefix + '-evidence"], textarea[name="' + prefix + '-comment"]'
     );
     return {
       text: text,
       name: text ? text.name.slice(prefix.length + 1) : "", // "evidence" or "comment"
-      level: scope.querySelector('input[name="' + prefix + '-level"]:checked'),
+      level: saver.querySelector('input[name="' + prefix + '-level"]:checked'),
     };
   }
 
@@ -221,17 +218,13 @@
     const retry = event.target.closest("[data-retry]");
     if (!retry) return;
     const fieldset = retry.closest("fieldset");
-    const saver =
-      autosavePrefix(fieldset) !== undefined
-        ? fieldset
-        : fieldset && fieldset.querySelector(".level-choices[data-autosave]");
-    if (!saver || !window.htmx) return;
+    if (autosavePrefix(fieldset) === undefined || !window.htmx) return;
     // The button goes away with the next status: keep focus on the answer being saved.
     const radio =
       fieldset.querySelector("input[type=radio]:checked") ||
       fieldset.querySelector("input[type=radio]");
     if (radio) radio.focus();
-    window.htmx.trigger(saver, "change");
+    window.htmx.trigger(fieldset, "change");
   });
 
   // Agree (a review): choose the seeker's level, as a click on it would; its change event

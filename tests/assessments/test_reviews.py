@@ -5,6 +5,7 @@ save without JavaScript, the overall note, submitting, and the seeker's "Ask for
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from django.test import Client
@@ -91,25 +92,38 @@ def test_the_overview_walks_the_questionnaires_steps(mentor_client, worked):
     assert not Review.objects.exists()  # looking creates nothing
 
 
-def test_a_step_shows_the_seekers_level_statement_and_evidence_beside_the_mentors_choice(
-    mentor_client, worked
-):
+def test_a_step_shows_the_seekers_answer_above_the_mentors_row_of_levels(mentor_client, worked):
     body = mentor_client.get(step_url(worked, "technical")).content.decode()
-    python = body[body.index('id="skill-python"') : body.index('id="skill-ml-pipelines"')]
+    python = body[body.index("id=skill-python") : body.index("id=skill-ml-pipelines")]
     text = text_of(python)
 
-    assert "owner's level: 4 · Advanced" in text
-    assert "Python at level 4: does the level-4 thing." in text
+    assert "owner's level: 4 Advanced Python at level 4: does the level-4 thing." in text
     assert "Their evidence: Maintain our feature-store client" in text
     assert '<a href="https://example.com/pr/42"' in python  # evidence links are links
-    assert re.search(r'name="agree" value="python" data-agree="4"', python)
-    assert "Agree: 4 · Advanced with owner on Python" in text
+    assert "name=agree value=python data-agree=4" in python
+    assert "Agree: 4 Advanced with owner on Python" in text
     # Six levels to choose from, the seeker's marked as theirs; none chosen yet.
-    assert python.count('type="radio"') == 6
-    assert re.search(r'is-theirs">\s*<input type="radio" id="python-level-4"', python)
+    assert python.count("type=radio") == 6
+    assert "value=4><b>4 Advanced <small>owner's level</small></b>" in python
+    assert python.count("<small>") == 1
     assert "checked" not in python
-    assert f'hx-post="{rate_url(worked, "python")}"' in python
-    assert 'name="python-comment"' in python
+    # Every statement one disclosure away; the comment folded away while it is empty.
+    assert "<details><summary>What each level means</summary></details>" in python
+    assert "<details><summary>Comment</summary><textarea name=python-comment" in python
+    # Each answer autosaves to the skill's review rating URL, given relative to the step's.
+    hx_post = re.search(r"hx-post=(\S+)", python).group(1)
+    assert urljoin(step_url(worked, "technical"), hx_post) == rate_url(worked, "python")
+
+
+def test_a_skill_the_seeker_left_at_level_0_reads_as_never_used(mentor_client, worked):
+    Rating.objects.filter(assessment=worked, skill__slug="python").update(level=0, evidence="")
+
+    body = mentor_client.get(step_url(worked, "technical")).content.decode()
+    python = body[body.index("id=skill-python") : body.index("id=skill-ml-pipelines")]
+
+    assert "owner's level: 0 None Has not used this." in text_of(python)
+    assert "Their evidence" not in python
+    assert "value=0><b>0 None <small>owner's level</small></b> <i>Has not used this.</i>" in python
 
 
 def test_the_review_steps_load_autosave_js_and_number_answers_from_the_server_clock(
@@ -314,6 +328,14 @@ def test_a_step_with_one_bad_answer_saves_nothing_and_lists_the_problem(mentor_c
     body = response.content.decode()
     assert "Nothing on this page was saved" in body
     assert 'href="#skill-ml-pipelines">ML pipelines: Choose a level from 0 to 5.' in body
+    # The skill says why too, and its fieldset is described by that.
+    assert 'aria-describedby="about-ml-pipelines error-ml-pipelines"' in body
+    assert (
+        "<p id=error-ml-pipelines class=field-error><strong>Not saved:</strong> Choose a level"
+        in body
+    )
+    # What was posted is shown again, to correct.
+    assert "name=python-level value=3 checked>" in body
     assert mentor_answers(worked) == {}
 
 
@@ -322,7 +344,9 @@ def test_a_step_shows_the_stored_answers(mentor_client, worked, mentor):
 
     body = mentor_client.get(step_url(worked, "technical")).content.decode()
 
-    assert re.search(r'id="python-level-3" name="python-level" value="3" checked', body)
+    assert "name=python-level value=3 checked>" in body
+    # A comment with text is shown open.
+    assert "<details open><summary>Comment</summary>" in body
     assert ">Nearly</textarea>" in body
 
 
@@ -410,7 +434,7 @@ def test_several_mentors_review_the_same_assessment_separately(
     assert Review.objects.get(mentor=mentor).status == Review.Status.DRAFT
     # Each sees their own review only.
     body = mentor_client.get(step_url(worked, "technical")).content.decode()
-    assert re.search(r'id="python-level-3" name="python-level" value="3" checked', body)
+    assert "name=python-level value=3 checked>" in body
 
 
 # --- Ask for a review --------------------------------------------------------------------------

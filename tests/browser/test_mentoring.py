@@ -42,6 +42,11 @@ def scanned(page) -> None:
     assert axe_violations(page, impacts=EVERY_IMPACT) == [], page.url
 
 
+def choose(skill, level: str) -> None:
+    """Click the box of a level ("3 Practitioner") in a skill's row, as a person does."""
+    skill.locator(".levels b").filter(has_text=re.compile(rf"^{level}")).click()
+
+
 @pytest.fixture
 def mentor_page(browser, live_server):
     """The mentor's own browser: a second context, no cookies shared with the seeker's."""
@@ -90,27 +95,38 @@ def test_a_seeker_invites_a_mentor_who_reviews_and_the_report_shows_it(
     mentor_page.get_by_role("link", name="Review it of maya's Mini MLOps assessment").click()
     scanned(mentor_page)
     mentor_page.get_by_role("link", name="Start with Technical skills").click()
-    expect(mentor_page.get_by_text("maya's level: 4 · Advanced")).to_be_visible()
-    expect(mentor_page.get_by_text("Wrote our feature-store client")).to_be_visible()
-    scanned(mentor_page)
-    mentor_page.get_by_role("button", name="Agree: 4 · Advanced with maya on Python").click()
-    expect(mentor_page.locator("#save-python")).to_contain_text(
-        "Saved: 4 Advanced, the same as maya"
-    )
     python = mentor_page.get_by_role("group", name="Python", exact=True)
-    expect(python.get_by_role("radio", name=re.compile(r"^4 · Advanced"))).to_be_checked()
-    pipelines = mentor_page.locator("#skill-ml-pipelines")
-    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
-    expect(mentor_page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+    expect(python.locator(".theirs")).to_contain_text(
+        "maya's level: 4 Advanced Python at level 4: does the level-4 thing."
+    )
+    expect(python.locator(".theirs")).to_contain_text("Wrote our feature-store client")
+    # The seeker's level is marked on its choice in the mentor's row.
+    expect(python.locator(".levels b").filter(has_text="maya's level")).to_have_text(
+        "4 Advanced maya's level"
+    )
+    scanned(mentor_page)
+    mentor_page.get_by_role("button", name="Agree: 4 Advanced with maya on Python").click()
+    expect(python.get_by_role("status")).to_contain_text("Saved: 4 Advanced, the same as maya")
+    expect(python.get_by_role("radio", name=re.compile(r"^4 Advanced"))).to_be_checked()
+    pipelines = mentor_page.get_by_role("group", name="ML pipelines", exact=True)
+    choose(pipelines, "3 Practitioner")
+    expect(pipelines.get_by_role("status")).to_contain_text("Saved: 3 Practitioner")
+    # The chosen level's statement shows under the row.
+    expect(
+        pipelines.get_by_text("ML pipelines at level 3: does the level-3 thing.")
+    ).to_be_visible()
+    pipelines.get_by_text("Comment", exact=True).click()
     with mentor_page.expect_response(lambda response: "ratings/ml-pipelines" in response.url):
         pipelines.get_by_label("Your comment").fill("Ran two pipelines end to end with me.")
-    expect(mentor_page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+    expect(pipelines.get_by_role("status")).to_contain_text("Saved: 3 Practitioner")
+    scanned(mentor_page)
     expect(mentor_page.locator("#overall-progress")).to_contain_text("2 of 5 skills reviewed")
     mentor_page.screenshot(path=artifacts / "review-step.png", full_page=True)
     mentor_page.locator("#step-nav").get_by_role("link", name=re.compile("Soft skills")).click()
     communication = mentor_page.locator("#skill-communication")
-    communication.locator("label").filter(has_text="1 · Awareness").click()
-    expect(mentor_page.locator("#save-communication")).to_contain_text("Saved: 1 Awareness")
+    choose(communication, "1 Awareness")
+    expect(communication.get_by_role("status")).to_contain_text("Saved: 1 Awareness")
+    communication.get_by_text("Comment", exact=True).click()
     with mentor_page.expect_response(lambda response: "ratings/communication" in response.url):
         communication.get_by_label("Your comment").fill("Quiet in design reviews.")
     mentor_page.locator("#step-nav").get_by_role("link", name=re.compile("Note and submit")).click()
@@ -224,9 +240,9 @@ def test_the_review_works_without_javascript(no_js_page, reviewing):
     open_the_technical_step(no_js_page, reviewing)
 
     pipelines = no_js_page.locator("#skill-ml-pipelines")
-    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
+    choose(pipelines, "3 Practitioner")
     # Agree posts the whole step, agreeing on Python and keeping the choice above.
-    no_js_page.get_by_role("button", name="Agree: 4 · Advanced with maya on Python").click()
+    no_js_page.get_by_role("button", name="Agree: 4 Advanced with maya on Python").click()
 
     expect(no_js_page.get_by_text("Saved: you agree with their level.")).to_be_visible()
     assert dict(ReviewRating.objects.values_list("skill__slug", "level")) == {
@@ -242,8 +258,9 @@ def test_the_review_works_without_javascript(no_js_page, reviewing):
 def test_a_comment_typed_just_before_the_tab_closes_is_saved(page, reviewing):
     open_the_technical_step(page, reviewing)
     pipelines = page.locator("#skill-ml-pipelines")
-    pipelines.locator("label").filter(has_text="3 · Practitioner").click()
-    expect(page.locator("#save-ml-pipelines")).to_contain_text("Saved: 3 Practitioner")
+    choose(pipelines, "3 Practitioner")
+    expect(pipelines.get_by_role("status")).to_contain_text("Saved: 3 Practitioner")
+    pipelines.get_by_text("Comment", exact=True).click()
 
     # Typed, and the tab closed at once: well within the autosave's 0.8 s wait.
     pipelines.get_by_label("Your comment").fill("Builds the DAGs, not yet the retraining.")
