@@ -5,12 +5,16 @@ any impact) and fits a 375 px phone; the review works without JavaScript too."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 
 from assessments.models import Mentorship, Rating, Review, ReviewRating
+from roles.models import Track
 from tests.assessments.worked_example import worked_example
 from tests.browser.conftest import (
     _open_page,
@@ -18,11 +22,18 @@ from tests.browser.conftest import (
     eventually,
     page_has_no_horizontal_scroll,
 )
-from tests.factories import PASSWORD, UserFactory, make_mentorship, make_review
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    UserFactory,
+    make_mentorship,
+    make_review,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+MLOPS_LADDER = settings.BASE_DIR / "roles" / "ladders" / "mlops.yaml"
 
 
 def expect(actual):
@@ -269,3 +280,88 @@ def test_a_comment_typed_just_before_the_tab_closes_is_saved(page, reviewing):
     commented = ReviewRating.objects.filter(skill__slug="ml-pipelines", comment__gt="")
     stored = eventually(lambda: list(commented.values_list("level", "comment")))
     assert stored == [(3, "Builds the DAGs, not yet the retraining.")]
+
+
+def shown(statement) -> bool:
+    """Whether a level's statement is on screen: out of sight, it is kept for screen readers
+    in a 1 px box."""
+    return statement.bounding_box()["width"] > 1
+
+
+def test_the_statements_and_the_comment_open_without_javascript_by_keyboard(no_js_page, reviewing):
+    open_the_technical_step(no_js_page, reviewing)
+    python = no_js_page.get_by_role("group", name="Python", exact=True)
+    statements = python.locator(".levels i")
+    expect(statements).to_have_count(6)
+    expect(statements.first).to_have_text("Has not used this.")
+    assert not any(shown(statement) for statement in statements.all())
+
+    # The chosen level's statement shows under the row, without JavaScript too.
+    choose(python, "3 Practitioner")
+    on_screen = [level for level, statement in enumerate(statements.all()) if shown(statement)]
+    assert on_screen == [3]
+
+    # Every statement, by keyboard.
+    python.get_by_text("What each level means").focus()
+    no_js_page.keyboard.press("Enter")
+    assert all(shown(statement) for statement in statements.all())
+    expect(statements.last).to_have_text("Python at level 5: does the level-5 thing.")
+
+    # The comment, folded away while empty, opens the same way and saves with the page.
+    comment = python.get_by_role("textbox", name="Your comment on Python")
+    expect(comment).to_be_hidden()
+    python.get_by_text("Comment", exact=True).focus()
+    no_js_page.keyboard.press("Enter")
+    comment.fill("Types and tests, not yet packaging.")
+    no_js_page.get_by_role("button", name="Save and continue").click()
+
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(
+        "Step 2 of 4: Operational skills"
+    )
+    stored = ReviewRating.objects.values_list("skill__slug", "level", "comment")
+    assert list(stored) == [("python", 3, "Types and tests, not yet packaging.")]
+
+
+# The height of a review step of the shipped MLOps ladder, divided by its skills, at 1280 px
+# with nothing expanded: the seeker's level and its statement, their evidence on every third
+# skill, the row of levels and the two disclosures (it was about 970 px a skill when every
+# level was a card with its statement).
+REVIEW_STEP_HEIGHT_PER_SKILL = 270
+
+
+def test_each_review_step_of_the_mlops_ladder_stays_compact_and_fits_a_phone(page):
+    call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
+    version = Track.objects.get(slug="mlops").current_version()
+    seeker = UserFactory(username="maya")
+    assessment = AssessmentFactory(user=seeker, version=version)
+    skills = list(version.skills.order_by("category__position", "position"))
+    # A link longer than a phone is wide, unbroken: the page must wrap it, not scroll sideways.
+    evidence = "Ran it in production for a year: https://example.com/" + "runbook-" * 12
+    Rating.objects.bulk_create(
+        Rating(
+            assessment=assessment,
+            skill=skill,
+            level=position % 6,
+            evidence=evidence if position % 3 == 0 else "",
+        )
+        for position, skill in enumerate(skills)
+    )
+    assessment.submit()
+    make_mentorship(seeker, UserFactory(username="sam"))
+    page.goto("/accounts/login/?next=/mentoring/")
+    log_in(page, "sam")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mentoring")
+
+    for category in version.categories.order_by("position", "pk"):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/assessments/{assessment.pk}/review/steps/{category.slug}/")
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        count = category.skills.count()
+        assert height / count <= REVIEW_STEP_HEIGHT_PER_SKILL, (category.slug, height / count)
+        page.set_viewport_size({"width": 375, "height": 740})
+        assert page_has_no_horizontal_scroll(page), category.slug
+
+    # Every disclosure open, on a phone: still no sideways scroll.
+    page.locator(".skill summary").evaluate_all("summaries => summaries.forEach((s) => s.click())")
+    expect(page.locator(".skill details[open]")).to_have_count(2 * count)
+    assert page_has_no_horizontal_scroll(page)
