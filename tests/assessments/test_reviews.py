@@ -320,13 +320,18 @@ def test_the_last_step_moves_on_to_the_note(mentor_client, worked):
 
 
 def test_a_step_with_one_bad_answer_saves_nothing_and_lists_the_problem(mentor_client, worked):
+    mentor_client.post(rate_url(worked, "monitoring"), {"level": 2})  # autosaved before
+
     response = mentor_client.post(
         step_url(worked, "technical"), {"python-level": 3, "ml-pipelines-level": 9}
     )
 
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Nothing on this page was saved" in body
+    # True whatever autosave kept before: this save changed nothing, and nothing is lost.
+    assert "Fix 1 answer to save this page" in body
+    assert "This save changed nothing. Answers saved before it" in body
+    assert "Nothing on this page was saved" not in body
     assert 'href="#skill-ml-pipelines">ML pipelines: Choose a level from 0 to 5.' in body
     # The skill says why too, and its fieldset is described by that.
     assert 'aria-describedby="about-ml-pipelines error-ml-pipelines"' in body
@@ -336,7 +341,7 @@ def test_a_step_with_one_bad_answer_saves_nothing_and_lists_the_problem(mentor_c
     )
     # What was posted is shown again, to correct.
     assert "name=python-level value=3 checked>" in body
-    assert mentor_answers(worked) == {}
+    assert {slug: answer[0] for slug, answer in mentor_answers(worked).items()} == {"monitoring": 2}
 
 
 def test_a_step_shows_the_stored_answers(mentor_client, worked, mentor):
