@@ -266,7 +266,7 @@ def test_a_new_invitation_accepted_after_revoking_starts_a_new_mentorship(
     assert Mentorship.objects.active().get().pk != mentorship.pk
     # The review in progress is theirs to finish again.
     step = reverse("assessments:review_step", args=[assessment.pk, "technical"])
-    assert 'value="3" checked' in mentor_client.get(step).content.decode()
+    assert "name=python-level value=3 checked>" in mentor_client.get(step).content.decode()
 
 
 # --- Query counts ------------------------------------------------------------------------------
