@@ -258,36 +258,6 @@ class DumbbellRow(NamedTuple):
     required_x: str
     gap: int  # levels short of the requirement, 0 when met or above
 
-    @property
-    def numbers(self) -> str:
-        """The figures beside the row: 'you 2, needs 4'."""
-        return dumbbell_numbers(self.rated, self.required)
-
-    @property
-    def track(self) -> str:
-        """The row's SVG shapes, made of numbers only (dumbbell_track)."""
-        return dumbbell_track(self.rated_x, self.required_x, self.rated, self.required)
-
-
-@lru_cache(maxsize=1024)
-def dumbbell_track(rated_x: str, required_x: str, rated: int, required: int) -> str:
-    """The SVG shapes of a row: the bar joining the two levels (when they differ; marked short
-    when yours is below), the required level as a ring, yours as a dot above it. Drawn at
-    y = DUMBBELL_Y in a track 24 px high (report.css). The same few dozen pairs of levels
-    recur in every report: each is drawn once."""
-    bar = ""
-    if rated != required:
-        short = " is-short" if rated < required else ""
-        start_x, end_x = (rated_x, required_x) if rated <= required else (required_x, rated_x)
-        bar = (
-            f'<line class="dumbbell-bar{short}" x1="{start_x}" x2="{end_x}" '
-            f'y1="{DUMBBELL_Y}" y2="{DUMBBELL_Y}"/>'
-        )
-    return (
-        f'{bar}<circle class="dumbbell-required" cx="{required_x}" cy="{DUMBBELL_Y}" '
-        f'r="7"/><circle class="dumbbell-you" cx="{rated_x}" cy="{DUMBBELL_Y}" r="5"/>'
-    )
-
 
 @dataclass(frozen=True)
 class DumbbellGroup:
@@ -318,17 +288,25 @@ def dumbbell_items(rows: Sequence[DumbbellRow]) -> str:
 
 @lru_cache(maxsize=1024)
 def _dumbbell_rest(rated_x: str, required_x: str, rated: int, required: int) -> str:
-    """A row after its name: its track and its figures, the same for every row with the same
-    two levels."""
+    """A row after its name, made of numbers only: the bar joining the two levels (when they
+    differ; marked short when yours is below), the required level as a ring, yours as a dot
+    above it, drawn at y = DUMBBELL_Y in a track 24 px high (report.css); then the figures
+    ("you 2, needs 4"). The same few dozen pairs of levels recur in every report: each is
+    drawn once."""
+    bar = ""
+    if rated != required:
+        short = " is-short" if rated < required else ""
+        start_x, end_x = (rated_x, required_x) if rated <= required else (required_x, rated_x)
+        bar = (
+            f'<line class="dumbbell-bar{short}" x1="{start_x}" x2="{end_x}" '
+            f'y1="{DUMBBELL_Y}" y2="{DUMBBELL_Y}"/>'
+        )
     return (
-        '<svg class="dumbbell-track" aria-hidden="true">'
-        f"{dumbbell_track(rated_x, required_x, rated, required)}</svg>"
-        f'<span class="dumbbell-numbers">{dumbbell_numbers(rated, required)}</span></li>'
+        f'<svg class="dumbbell-track" aria-hidden="true">{bar}<circle class="dumbbell-required"'
+        f' cx="{required_x}" cy="{DUMBBELL_Y}" r="7"/><circle class="dumbbell-you" '
+        f'cx="{rated_x}" cy="{DUMBBELL_Y}" r="5"/></svg>'
+        f'<span class="dumbbell-numbers">you {rated}, needs {required}</span></li>'
     )
-
-
-def dumbbell_numbers(rated: int, required: int) -> str:
-    return f"you {rated}, needs {required}"
 
 
 @dataclass(frozen=True)

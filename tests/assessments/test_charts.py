@@ -274,14 +274,19 @@ def test_dumbbells_place_both_levels_along_the_row_clear_of_its_ends():
     )
 
 
+def drawn(row: charts.DumbbellRow) -> str:
+    """A row as the report prints it."""
+    return charts.dumbbell_items([row])
+
+
 def test_the_bar_joins_the_two_dots_whichever_is_higher():
     chart = charts.dumbbells([("Tools", [("Short", 1, 3), ("Above", 4, 2)])], maximum=5)
 
     short, above = chart.groups[0].rows
-    assert f'x1="{short.rated_x}" x2="{short.required_x}"' in short.track
-    assert f'x1="{above.required_x}" x2="{above.rated_x}"' in above.track
-    assert "is-short" in short.track
-    assert "is-short" not in above.track
+    assert f'x1="{short.rated_x}" x2="{short.required_x}"' in drawn(short)
+    assert f'x1="{above.required_x}" x2="{above.rated_x}"' in drawn(above)
+    assert "is-short" in drawn(short)
+    assert "is-short" not in drawn(above)
     assert (short.gap, above.gap) == (2, 0)
 
 
@@ -289,8 +294,8 @@ def test_a_level_on_the_requirement_draws_no_bar_only_the_two_dots():
     chart = charts.dumbbells([("Tools", [("Met", 3, 3)])], maximum=5)
 
     (met,) = chart.groups[0].rows
-    assert "<line" not in met.track
-    assert met.track.count("<circle") == 2
+    assert "<line" not in drawn(met)
+    assert drawn(met).count("<circle") == 2
 
 
 def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_after():
@@ -308,7 +313,7 @@ def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_a
     assert [row.gap for row in chart.groups[0].rows] == [2, 2, 1, 0, 0]
     assert [row.label for row in chart.groups[0].short] == ["B", "D", "E"]
     assert [row.label for row in chart.groups[0].met] == ["A", "C"]
-    assert chart.groups[0].rows[0].numbers == "you 0, needs 2"
+    assert '<span class="dumbbell-numbers">you 0, needs 2</span>' in drawn(chart.groups[0].rows[0])
 
 
 @pytest.mark.parametrize("maximum", [3, 7])
@@ -326,14 +331,17 @@ def test_a_dumbbell_track_is_its_shapes_in_numbers():
         .rows
     )
 
-    assert short.track == (
+    track = '<svg class="dumbbell-track" aria-hidden="true">'
+    assert drawn(short) == (
+        '<li class="dumbbell"><span class="dumbbell-name">Short</span>' + track + ""
         '<line class="dumbbell-bar is-short" x1="22.4%" x2="59.2%" y1="12" y2="12"/>'
         '<circle class="dumbbell-required" cx="59.2%" cy="12" r="7"/>'
-        '<circle class="dumbbell-you" cx="22.4%" cy="12" r="5"/>'
+        '<circle class="dumbbell-you" cx="22.4%" cy="12" r="5"/></svg>'
+        '<span class="dumbbell-numbers">you 1, needs 3</span></li>'
     )
-    assert above.track.startswith('<line class="dumbbell-bar" x1="40.8%" x2="77.6%"')
+    assert track + '<line class="dumbbell-bar" x1="40.8%" x2="77.6%"' in drawn(above)
     # Met exactly: no bar, your dot in the ring.
-    assert even.track.startswith('<circle class="dumbbell-required" cx="40.8%"')
+    assert track + '<circle class="dumbbell-required" cx="40.8%"' in drawn(even)
 
 
 def test_dumbbell_groups_are_drawn_with_their_titles_escaped_and_met_rows_folded():
