@@ -16,6 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.charts import escape_ladder_text
+from assessments.reports import BLOCKING_BADGE
 from assessments.scored import Scored, level_label
 from assessments.scoring import ESSENTIAL, RoleScore
 from roles.limits import IMPORTANCE_NAMES
@@ -190,7 +191,7 @@ def step_items(steps: Iterable[PlanStep]) -> SafeString:
                 category=escape_ladder_text(step.category),
                 rated=escape_ladder_text(step.rated),
                 required=escape_ladder_text(step.required),
-                blocking=' <span class="badge badge-gap">Blocking</span>' if step.blocking else "",
+                blocking=BLOCKING_BADGE if step.blocking else "",
                 suggestion=(
                     f'<p class="plan-suggestion">Start with {_resource(step.suggestion)}</p>'
                     if step.suggestion
