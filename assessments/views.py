@@ -123,11 +123,20 @@ def _assessment_card(assessment: Assessment) -> str:
     # Screen readers hear which assessment a button opens.
     which = f'<span class="visually-hidden"> of {track}, started {started}</span>'
     report_url = reverse("assessments:report", args=[assessment.pk])
-    result = assessment.headline if assessment.is_submitted else None
     if assessment.is_submitted:
         open_url = report_url
         last_word, last = "Submitted", assessment.submitted_at
         actions = f'<a class="button button-small" href="{report_url}">Open the report{which}</a> '
+        result = assessment.headline
+        summary = CARD_RESULT.format(
+            fit=escape(result.fit_title or "No rung yet"),
+            next_step=result.next_roles
+            and f"<div><dt>Next step</dt><dd>{escape(result.next_roles)}</dd></div>",
+            percent=result.target_percent,
+            target=target,
+            verdict=result.target_verdict,
+            verdict_word=result.target_verdict.capitalize(),
+        )
     else:
         open_url = reverse("assessments:resume", args=[assessment.pk])
         last_word, last = "Last saved", assessment.updated_at
@@ -136,19 +145,6 @@ def _assessment_card(assessment: Assessment) -> str:
             f'<span class="visually-hidden"> {track}, started {started}</span></a> '
             f'<a href="{report_url}">Draft report{which}</a> '
         )
-    if result is not None:
-        next_step = result.next_roles and (
-            f"<div><dt>Next step</dt><dd>{escape(result.next_roles)}</dd></div>"
-        )
-        summary = CARD_RESULT.format(
-            fit=escape(result.fit_title or "No rung yet"),
-            next_step=next_step,
-            percent=result.target_percent,
-            target=target,
-            verdict=result.target_verdict,
-            verdict_word=result.target_verdict.capitalize(),
-        )
-    else:
         summary = CARD_PROGRESS.format(
             pk=assessment.pk,
             answered=assessment.answered_count,
