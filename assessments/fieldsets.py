@@ -95,6 +95,24 @@ def _choice(slug: str, value: str, chosen: str, label: str, statement: str, mark
     )
 
 
+def _choices(
+    slug: str,
+    levels: list[tuple[str, str]],
+    chosen: str,
+    statements: dict[str, str],
+    marked: str = "",
+    mark: str = "",
+) -> str:
+    """A skill's row of levels (_level_labels), each with its statement, the one `marked`
+    (a review's seeker's level) with `mark`."""
+    return "".join(
+        _choice(
+            slug, value, chosen, label, statements.get(value, ""), mark if value == marked else ""
+        )
+        for value, label in levels
+    )
+
+
 def _level_labels(version: MatrixVersion) -> list[tuple[str, str]]:
     """Each level's value and its label ready ("2 Working"), worked out once for a step."""
     return [(str(level), escape(f"{level} {name}")) for level, name in enumerate(version.scale)]
@@ -121,13 +139,9 @@ def questions(
     for skill in skills:
         chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
         slug = escape(skill.slug)
-        choices = "".join(
-            _choice(slug, value, chosen, label, skill.levels.get(value, ""))
-            for value, label in levels
-        )
         fieldset = QUESTION.format(
             **_start(slug, skill, error),
-            choices=choices,
+            choices=_choices(slug, levels, chosen, skill.levels),
             evidence_open=" open" if evidence else "",
             evidence_max=EVIDENCE_MAX_LENGTH,
             evidence=escape(evidence),
@@ -152,17 +166,6 @@ def reviews(
         slug = escape(skill.slug)
         statements = {"0": NEVER_USED, **skill.levels}
         theirs = str(their_level)
-        choices = "".join(
-            _choice(
-                slug,
-                value,
-                chosen,
-                label,
-                statements.get(value, ""),
-                mark if value == theirs else "",
-            )
-            for value, label in levels
-        )
         fieldset = REVIEW.format(
             **_start(slug, skill, error),
             seeker=seeker,
@@ -172,7 +175,7 @@ def reviews(
             their_evidence=THEIR_EVIDENCE.format(linebreaksbr(urlize(evidence)))
             if evidence
             else "",
-            choices=choices,
+            choices=_choices(slug, levels, chosen, statements, marked=theirs, mark=mark),
             comment_open=" open" if comment else "",
             comment_max=COMMENT_MAX_LENGTH,
             comment=escape(comment),
