@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -43,6 +44,29 @@ def import_mlops_ladder():
 
     call_command("import_matrix", str(MLOPS_LADDER), publish=True, stdout=io.StringIO())
     return Track.objects.get(slug="mlops").current_version()
+
+
+def submitted_assessment(user, version, rng: random.Random):
+    """An assessment of `user` on `version`, every skill answered at a random level, submitted."""
+    from assessments.models import Rating
+    from tests.factories import AssessmentFactory
+
+    assessment = AssessmentFactory(user=user, version=version, track=version.track)
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=skill, level=rng.randint(0, version.max_level))
+        for skill in version.skills.all()
+    )
+    assessment.submit()
+    return assessment
+
+
+def first_report_views(user, version, rng: random.Random, repeats: int) -> Callable:
+    """A request for time_requests that opens, on each call, the report of another submitted
+    assessment of `user`, one nobody has opened in this process (its version's matrix is
+    kept, its score and rows are not): enough of them for the warm-up, the counted call and
+    `repeats` rounds."""
+    unseen = iter([submitted_assessment(user, version, rng) for _ in range(repeats + WARMUP + 1)])
+    return lambda client: client.get(f"/assessments/{next(unseen).pk}/report/")
 
 
 def load_words(load: Sequence[float] | None = None) -> str:

@@ -27,11 +27,12 @@ import random
 
 from inprocess import (
     TRIVIAL,
-    WARMUP,
+    first_report_views,
     get,
     import_mlops_ladder,
     load_words,
     serve_to_test_client,
+    submitted_assessment,
     throwaway_sqlite,
     time_requests,
 )
@@ -100,19 +101,7 @@ def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:
 
     user = UserFactory(username=f"bench-{version.pk}")
     skills = list(version.skills.all())
-
-    def submit_one():
-        assessment = AssessmentFactory(user=user, version=version, track=version.track)
-        Rating.objects.bulk_create(
-            Rating(assessment=assessment, skill=skill, level=rng.randint(0, version.max_level))
-            for skill in skills
-        )
-        assessment.submit()
-        return assessment
-
-    submitted = submit_one()
-    # Reports nobody has opened in this process yet: one for every call of the first view.
-    unseen = iter([submit_one() for _ in range(repeats + WARMUP + 1)])
+    submitted = submitted_assessment(user, version, rng)
     draft = AssessmentFactory(user=user, version=version, track=version.track)
     Rating.objects.bulk_create(
         Rating(assessment=draft, skill=skill, level=rng.randint(0, version.max_level))
@@ -127,7 +116,7 @@ def time_ladder(version, rng: random.Random, repeats: int) -> list[tuple]:
         TRIVIAL: get("/bench/trivial/"),
         FLOOR: get("/accounts/login/"),
         "report page": get(f"{base}/report/"),
-        "first view": lambda client: client.get(f"/assessments/{next(unseen).pk}/report/"),
+        "first view": first_report_views(user, version, rng, repeats),
         "report.json": get(f"{base}/report.json"),
         "report.csv": get(f"{base}/report.csv"),
         "step page": get(f"/assessments/{draft.pk}/steps/{category.slug}/"),

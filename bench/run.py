@@ -27,11 +27,12 @@ from urllib.parse import urlencode
 
 from inprocess import (
     ROOT,
-    WARMUP,
+    first_report_views,
     get,
     import_mlops_ladder,
     load_words,
     serve_to_test_client,
+    submitted_assessment,
     throwaway_sqlite,
     time_requests,
 )
@@ -109,24 +110,11 @@ def seeker(name: str):
     return user, client
 
 
-def submitted(user, version, rng: random.Random):
-    from assessments.models import Rating
-    from tests.factories import AssessmentFactory
-
-    assessment = AssessmentFactory(user=user, version=version, track=version.track)
-    Rating.objects.bulk_create(
-        Rating(assessment=assessment, skill=skill, level=rng.randint(0, version.max_level))
-        for skill in version.skills.all()
-    )
-    assessment.submit()
-    return assessment
-
-
 def ladder_rows(label: str, version, rng: random.Random, repeats: int) -> list[Row]:
     from tests.factories import AssessmentFactory
 
     user, client = seeker(f"seeker-{version.pk}")
-    done = submitted(user, version, rng)
+    done = submitted_assessment(user, version, rng)
     draft = AssessmentFactory(user=user, version=version, track=version.track)
     category = version.categories.order_by("-position").first()  # tools: the most skills
     skill = version.skills.filter(category=category).first()
@@ -144,16 +132,10 @@ def ladder_rows(label: str, version, rng: random.Random, repeats: int) -> list[R
             headers={"HX-Request": "true"},
         )
 
-    # A report nobody has opened since the process started (its version's matrix is kept, its
-    # score and rows are not): a different submitted assessment on every call.
-    unseen = iter([submitted(user, version, rng) for _ in range(repeats + WARMUP + 1)])
-
     requests = {
         FLOOR: get("/accounts/login/"),
         "report page": get(f"/assessments/{done.pk}/report/"),
-        "report page, first view": lambda client: client.get(
-            f"/assessments/{next(unseen).pk}/report/"
-        ),
+        "report page, first view": first_report_views(user, version, rng, repeats),
         "report.json": get(f"/assessments/{done.pk}/report.json"),
         "step page": get(f"/assessments/{draft.pk}/steps/{category.slug}/"),
         "autosave": autosave,
@@ -184,7 +166,7 @@ def ladder_rows(label: str, version, rng: random.Random, repeats: int) -> list[R
 def history_rows(version, rng: random.Random, repeats: int) -> list[Row]:
     user, client = seeker("long-history")
     for _ in range(HISTORY):
-        submitted(user, version, rng)
+        submitted_assessment(user, version, rng)
     requests = {
         FLOOR: get("/accounts/login/"),
         "progress page": get(f"/assessments/progress/{version.track.slug}/"),
