@@ -99,12 +99,10 @@
   // has changed since its last save.
   const unsent = new Set();
 
-  // A saver's text field (evidence or comment) and its chosen level, by the step's names.
+  // A saver's text field (its one textarea: evidence or comment) and its chosen level.
   function fieldsOf(saver) {
     const prefix = autosavePrefix(saver);
-    const text = saver.querySelector(
-      'textarea[name="' + prefix + '-evidence"], textarea[name="' + prefix + '-comment"]'
-    );
+    const text = saver.querySelector("textarea");
     return {
       text: text,
       name: text ? text.name.slice(prefix.length + 1) : "", // "evidence" or "comment"
