@@ -5,6 +5,7 @@ one track. The report and its exports are in report_views."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
@@ -43,7 +44,7 @@ from assessments.scored import (
     stored_levels,
     version_skill,
 )
-from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, wants_fragment
+from careerfit.http import HtmxHttpRequest, HttpResponseSeeOther, path_with_id, wants_fragment
 from roles.models import Category, Skill, Track
 
 LOCKED_MESSAGE = "This assessment has been submitted: its answers are locked."
@@ -89,7 +90,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         for assessment in submitted:
             matrix = matrices[assessment.version_id]
             assessment.headline = standing(assessment, matrix, levels[assessment.pk])
-    cards = mark_safe("".join(map(_assessment_card, page)))  # every text in them is escaped
+    report_path = path_with_id("assessments:report")
+    resume_path = path_with_id("assessments:resume")
+    cards = mark_safe(  # every text in them is escaped
+        "".join(_assessment_card(assessment, report_path, resume_path) for assessment in page)
+    )
     return render(request, "assessments/assessment_list.html", {"page": page, "cards": cards})
 
 
@@ -115,14 +120,19 @@ CARD_PROGRESS = (
 )
 
 
-def _assessment_card(assessment: Assessment) -> str:
+def _assessment_card(
+    assessment: Assessment,
+    report_path: Callable[[uuid.UUID], str],
+    resume_path: Callable[[uuid.UUID], str],
+) -> str:
     """One assessment as My assessments lists it, every text escaped: a submitted one with its
-    result in a line (its `headline`), a draft with its progress."""
+    result in a line (its `headline`), a draft with its progress. The paths of its report and
+    of its questionnaire are reversed once for the page (path_with_id)."""
     track, target = escape(assessment.track.name), escape(assessment.target_role.title)
     started = _short_datetime(assessment.created_at)
     # Screen readers hear which assessment a button opens.
     which = f'<span class="visually-hidden"> of {track}, started {started}</span>'
-    report_url = reverse("assessments:report", args=[assessment.pk])
+    report_url = report_path(assessment.pk)
     if assessment.is_submitted:
         open_url = report_url
         last_word, last = "Submitted", assessment.submitted_at
@@ -138,7 +148,7 @@ def _assessment_card(assessment: Assessment) -> str:
             verdict_word=result.target_verdict.capitalize(),
         )
     else:
-        open_url = reverse("assessments:resume", args=[assessment.pk])
+        open_url = resume_path(assessment.pk)
         last_word, last = "Last saved", assessment.updated_at
         actions = (
             f'<a class="button button-small" href="{open_url}">Continue'
