@@ -193,7 +193,8 @@ def review_section(
     mentors: tuple[MentorStatus, ...] = ()
     own_status = None
     states = {review.review.mentor_id: review.review.status for review in reviews}
-    if viewer_is_owner:
+    # Loaded with the assessment (report_views): without mentors there is nothing to ask.
+    if viewer_is_owner and getattr(assessment, "seeker_has_mentors", True):
         current = Mentorship.objects.active().filter(seeker=viewer).order_by("mentor__username")
         mentors = tuple(
             MentorStatus(name, review_status(assessment, states.get(mentor_id)))

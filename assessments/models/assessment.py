@@ -302,12 +302,16 @@ class Assessment(models.Model):
 
     def newer_version(self) -> MatrixVersion | None:
         """The track's current version when it is newer than the pinned one: one query for
-        its number, and one more for the version only when it is newer."""
-        published = self.track.versions.published()
-        newest = published.order_by("-number").values_list("number", flat=True).first()
+        its number (none when loaded with it as `newest_version_number`), and one more for
+        the version only when it is newer."""
+        try:
+            newest = self.newest_version_number
+        except AttributeError:
+            published = self.track.versions.published()
+            newest = published.order_by("-number").values_list("number", flat=True).first()
         if newest is None or newest <= self.version.number:
             return None
-        return published.get(number=newest)
+        return self.track.versions.published().get(number=newest)
 
     def record_answers(self, answers: Iterable[Answer], sequence: int) -> int:
         """Store answers unless a newer one (higher sequence) is already stored for the skill;

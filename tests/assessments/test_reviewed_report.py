@@ -355,12 +355,12 @@ def test_a_comment_that_a_spreadsheet_would_run_is_quoted(owner_client, worked, 
 
 # --- Query counts ------------------------------------------------------------------------------
 
-# The report's own (tests/assessments/test_report.py, with the reviews and the seeker's mentors
-# counted there), and the answers of the submitted reviews.
-REVIEWED_REPORT_QUERIES = REPORT_QUERIES + 1
-# A mentor: no list of the seeker's mentors, but one to check that they mentor the seeker now
-# (its owner needs none).
-MENTOR_REPORT_QUERIES = REPORT_QUERIES + 1
+# The report's own (tests/assessments/test_report.py), the reviews, the answers of the
+# submitted ones and the seeker's mentors now.
+REVIEWED_REPORT_QUERIES = REPORT_QUERIES + 3
+# A mentor: their own review and its answers, and no list of the seeker's mentors but one
+# query to check that they mentor the seeker now (its owner needs none).
+MENTOR_REPORT_QUERIES = REPORT_QUERIES + 3
 
 
 @pytest.fixture
