@@ -3,8 +3,8 @@
 laid out as plain numbers and point lists for the templates.
 
 Plain Python, free of Django: what goes in is labels and numbers, what comes out is where to
-draw them, and for the line chart its SVG shapes too. The templates (report.html, progress.html)
-put it on the page; report.css styles it.
+draw them, and for the line chart its SVG shapes too. The templates (report_body.jinja,
+progress.html) put it on the page; report.css styles it.
 """
 
 from __future__ import annotations

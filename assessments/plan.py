@@ -4,7 +4,7 @@ required level, a suggested one first, and a rough total of hours.
 
 Resources belong to the track and name their skill by slug (roles.resources), so a report on
 any version finds them; a gap no resource helps with says so. A view-model piece of its own,
-shown by templates/assessments/learning_plan.html."""
+shown by templates/assessments/learning_plan.jinja."""
 
 from __future__ import annotations
 

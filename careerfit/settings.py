@@ -78,6 +78,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The report's body (templates/assessments/*.jinja; assessments/report_views.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "careerfit.templating.environment"},
+    },
 ]
 
 # Databases: SQLite by default; DATABASE_URL (postgres://...) for anything beyond one machine.
