@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import fieldsets
+from assessments import fieldsets, fragments
 from assessments.forms import ReviewNoteForm, ReviewRatingForm, step_forms
 from assessments.models import (
     Assessment,
@@ -263,16 +263,16 @@ def review_rate(
         .values_list("level", flat=True)
         .first()
     )
+    if saved:
+        same_as = assessment.user.get_username() if answer.level == seeker_level else ""
+        save_status = fragments.answer_saved(answer.level, level_name, same_as)
+    else:
+        # A newer answer (a later request) was already stored: that one stands.
+        save_status = fragments.NEWER_ANSWER_SAVED
     progress = review.progress()
     context = {
         "assessment": assessment,
-        "seeker": assessment.user.get_username(),
-        "skill": skill,
-        "level": answer.level,
-        "level_name": level_name,
-        "agrees": answer.level == seeker_level,
-        # False when a newer answer (a later request) was already stored: that one stands.
-        "saved": bool(saved),
+        "save_status": save_status,
         "progress": progress,
         "current": progress.step(skill.category.slug),
     }
@@ -289,9 +289,10 @@ def _answer_error(
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the review's overview.
     locked = status == 409
-    context = {"assessment": assessment, "skill": skill, "error": message, "locked": locked}
     if wants_fragment(request):
-        return render(request, "assessments/review_step.html#save-status", context, status=status)
+        way_on = (_review_url(assessment), "See your review") if locked else None
+        return HttpResponse(fragments.answer_refused(message, way_on=way_on), status=status)
+    context = {"assessment": assessment, "skill": skill, "error": message}
     if skill is not None and not locked:
         url = f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
         context["back_url"], context["back_text"] = url, f"Back to {skill.name}"

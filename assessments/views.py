@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from assessments import fieldsets
+from assessments import fieldsets, fragments
 from assessments.forms import (
     SECONDS_PER_SKILL,
     RatingForm,
@@ -290,6 +290,9 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
         "assessment": assessment,
         "progress": progress,
         "current": current,
+        "step_nav": fragments.step_nav(assessment.pk, progress, current=current),
+        "overall_progress": fragments.overall_progress(progress, current),
+        "mark_none": fragments.mark_none(assessment.pk, assessment.version, current),
         "current_number": progress.steps.index(current) + 1,
         "previous": progress.before(category_slug),
         "following": progress.after(category_slug),
@@ -388,23 +391,21 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
         return HttpResponseSeeOther(
             f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
         )
-    # Not saved when a newer answer (a later request, another tab) was stored first: that
-    # one stands, and the page shows it instead of the one refused.
-    stored = answer.level if saved else _stored_level(assessment, skill)
+    if saved:
+        save_status = fragments.answer_saved(answer.level, level_name)
+    else:
+        # A newer answer (a later request, another tab) was stored first: that one stands,
+        # and the page shows it instead of the one refused.
+        stored = _stored_level(assessment, skill)
+        stored_label = f"{stored} {assessment.version.level_name(stored)}"
+        save_status = fragments.newer_answer_stands(stored, stored_label)
     progress = assessment.progress()
-    context = {
-        "assessment": assessment,
-        "skill": skill,
-        "level": answer.level,
-        "level_name": level_name,
-        "saved": bool(saved),
-        "revert": not saved,
-        "stored": stored,
-        "stored_label": f"{stored} {assessment.version.level_name(stored)}",
-        "progress": progress,
-        "current": progress.step(skill.category.slug),
-    }
-    return render(request, "assessments/step.html#autosave-response", context)
+    current = progress.step(skill.category.slug)
+    return HttpResponse(
+        fragments.autosave_response(
+            save_status, assessment.pk, assessment.version, progress, current
+        )
+    )
 
 
 def _get_own_assessment_and_skill_or_404(
@@ -433,18 +434,15 @@ def _answer_error(
 ) -> HttpResponse:
     # 409: submitted, so trying again cannot help; the way on is the report.
     locked = status == 409
-    context = {
-        "assessment": assessment,
-        "skill": skill,
-        "error": message,
-        "locked": locked,
-        "revert": locked,
-        "stored": stored,
-    }
+    way_on = (
+        (reverse("assessments:report", args=[assessment.pk]), "See the report") if locked else None
+    )
     if wants_fragment(request):
-        return render(request, "assessments/step.html#save-status", context, status=status)
-    if locked:
-        back = (reverse("assessments:report", args=[assessment.pk]), "See the report")
+        save_status = fragments.answer_refused(message, way_on=way_on, revert=locked, stored=stored)
+        return HttpResponse(save_status, status=status)
+    context = {"assessment": assessment, "skill": skill, "error": message}
+    if way_on is not None:
+        back = way_on
     elif skill is not None:
         url = f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
         back = (url, f"Back to {skill.name}")
@@ -491,9 +489,11 @@ def submit(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
             if submitted:
                 messages.success(request, "Submitted: your answers are locked.")
             return HttpResponseSeeOther(report_url)
+    progress = assessment.progress()
     context = {
         "assessment": assessment,
-        "progress": assessment.progress(),
+        "step_nav": fragments.step_nav(assessment.pk, progress, on_review=True),
+        "overall_progress": fragments.overall_progress(progress),
         "unanswered": list(assessment.unanswered_skills()),
     }
     return render(request, "assessments/submit.html", context, status=status)

@@ -35,6 +35,27 @@ def test_htmx_save_answers_with_the_saved_fragment_and_progress(owner_client, as
     assert stored(assessment) == {skill.slug: (3, "", 10)}
 
 
+def test_the_ladders_words_in_the_fragment_are_escaped(owner_client, owner):
+    version = make_ladder(
+        skills=2, categories=1, publish=False, scale=["<None>", "B&sic", "Mid", "Top"]
+    )
+    Category.objects.filter(version=version).update(name='<b>"Ops"</b>')
+    version.publish()
+    assessment = AssessmentFactory(user=owner, version=version)
+
+    response = owner_client.post(
+        rate_url(assessment, "skill-0"), {"level": 1, "seq": 1}, headers=HTMX
+    )
+
+    body = response.content.decode()
+    assert "<b>" not in body
+    assert "<None>" not in body
+    assert "Saved: 1 B&amp;sic" in body
+    assert '<span class="step-nav-name">&lt;b&gt;&quot;Ops&quot;&lt;/b&gt;</span>' in body
+    assert "&lt;b&gt;&quot;Ops&quot;&lt;/b&gt;: <strong>1 of 2</strong>" in body
+    assert "Answer 0 &lt;None&gt; to the 1 unanswered skill<" in body
+
+
 def test_without_htmx_it_redirects_back_to_the_skill(owner_client, assessment, skill):
     response = owner_client.post(rate_url(assessment, skill.slug), {"level": 0})
 
