@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -325,8 +326,7 @@ class Assessment(models.Model):
         now = timezone.now()
         together = transaction.atomic() if len(answers) > 1 else nullcontext()
         with together:
-            still_draft = Assessment.objects.filter(pk=self.pk, status=self.Status.DRAFT)
-            if not still_draft.update(updated_at=now):
+            if not self._touch_draft(now):
                 raise AssessmentLocked
             self.updated_at = now
             written = sum(
@@ -334,9 +334,31 @@ class Assessment(models.Model):
                 for answer in answers
             )
             # Refused answers: newer ones are stored, or it was submitted in between.
-            if written < len(answers) and not still_draft.exists():
-                raise AssessmentLocked
+            if written < len(answers):
+                still_draft = Assessment.objects.filter(pk=self.pk, status=self.Status.DRAFT)
+                if not still_draft.exists():
+                    raise AssessmentLocked
         return written
+
+    def _touch_draft(self, now: datetime) -> bool:
+        """Set `updated_at` to `now` if this assessment is still a draft; whether it is.
+
+        Written as SQL because every autosave runs it: the ORM took several times longer to
+        build the statement than the database took to run it."""
+        connection = connections[self._state.db or DEFAULT_DB_ALIAS]
+        quote = connection.ops.quote_name
+        sql = (
+            f"UPDATE {quote(Assessment._meta.db_table)} SET {quote('updated_at')} = %s "
+            f"WHERE {quote('id')} = %s AND {quote('status')} = %s"
+        )
+        params = [
+            Assessment._meta.get_field("updated_at").get_db_prep_value(now, connection),
+            Assessment._meta.pk.get_db_prep_value(self.pk, connection),
+            self.Status.DRAFT,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0
 
     def answer_unanswered(self, skill_ids: Iterable[int], level: int) -> int:
         """Answer `level` to each of these skills that has no answer yet, and never over one:
