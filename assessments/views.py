@@ -414,7 +414,12 @@ def _get_own_assessment_and_skill_or_404(
     """The signed-in user's assessment with its version (anyone else's is a 404, so its
     existence never leaks) and the skill of that version with this slug (None when it has
     none): one query, and the version's skills as version_skill keeps them."""
-    assessments = Assessment.objects.owned_by(request.user).select_related("version")
+    # Only what an autosave reads: every other column would be converted on every answer.
+    assessments = (
+        Assessment.objects.owned_by(request.user)
+        .select_related("version")
+        .only("status", "version__status", "version__scale", "version__content_hash")
+    )
     assessment = get_object_or_404(assessments, pk=assessment_id)
     return assessment, version_skill(assessment.version, skill_slug)
 
