@@ -10,11 +10,11 @@ progress.html) put it on the page; report.css styles it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from html import escape
-from typing import NamedTuple
+from operator import itemgetter
 
 # A ladder's own words (skill, category and level names, level statements), escaped: a report
 # prints the same few hundred of them in several tables and charts. Never a person's words.
@@ -250,38 +250,73 @@ DUMBBELL_MARGIN = 4.0
 DUMBBELL_Y = 12  # the middle of a track 24 px high (report.css)
 
 
-class DumbbellRow(NamedTuple):
-    label: str
-    rated: int
-    required: int
-    rated_x: str  # "52%": where the dots sit along the row
-    required_x: str
-    gap: int  # levels short of the requirement, 0 when met or above
+def dumbbell_positions(maximum: int) -> tuple[str, ...]:
+    """Where each level 0..maximum sits along a row ("52%"), clear of the row's ends."""
+    return tuple(dumbbell_x(level, maximum) for level in range(maximum + 1))
 
 
-@dataclass(frozen=True)
-class DumbbellGroup:
-    title: str
-    rows: tuple[DumbbellRow, ...]
-
-    @property
-    def short(self) -> tuple[DumbbellRow, ...]:
-        """The rows below their requirement (they come first)."""
-        return tuple(row for row in self.rows if row.gap)
-
-    @property
-    def met(self) -> tuple[DumbbellRow, ...]:
-        return tuple(row for row in self.rows if not row.gap)
+@lru_cache(maxsize=16)
+def dumbbell_scale(maximum: int) -> str:
+    """The levels' numbers along a row, as SVG text, printed above each group."""
+    return "".join(
+        f'<text x="{x}" y="14" text-anchor="middle">{level}</text>'
+        for level, x in enumerate(dumbbell_positions(maximum))
+    )
 
 
-def dumbbell_items(rows: Sequence[DumbbellRow]) -> str:
-    """Rows as the HTML list items the report prints, every text escaped: a report holds a
-    row per requirement of two roles or more, too many for a template loop to be cheap."""
+def dumbbells(groups: Iterable[tuple[str, Sequence[tuple[str, int, int]]]], *, maximum: int) -> str:
+    """Groups of (label, rated, required) on 0..maximum as the report's HTML, every text
+    escaped: each group's title, then its rows below their requirement, the biggest gaps
+    first, under the levels' scale, then the others folded away; empty groups are left out.
+    Made in one piece, with no object per row: a report holds a row per requirement of two
+    roles or more."""
+    positions = dumbbell_positions(maximum)
+    return "".join(
+        _dumbbell_group(title, rows, positions, maximum) for title, rows in groups if rows
+    )
+
+
+def _dumbbell_group(
+    title: str, rows: Sequence[tuple[str, int, int]], positions: Sequence[str], maximum: int
+) -> str:
+    # Biggest gap first; sorted() is stable, reversed too: equal gaps keep the order given.
+    ranked = sorted(
+        [
+            (required - rated if required > rated else 0, label, rated, required)
+            for label, rated, required in rows
+        ],
+        key=itemgetter(0),
+        reverse=True,
+    )
+    shorts = sum(1 for row in ranked if row[0])
+    parts = [f'<h4 class="dumbbell-group">{escape_ladder_text(title)}</h4>']
+    if shorts:
+        parts.append(
+            '<div class="dumbbell dumbbell-scale" aria-hidden="true"><span></span>'
+            f'<svg class="dumbbell-track">{dumbbell_scale(maximum)}</svg><span></span></div>'
+            f'<ul class="dumbbell-rows">{_dumbbell_items(ranked[:shorts], positions)}</ul>'
+        )
+    met = len(ranked) - shorts
+    if met:
+        summary = (
+            f"{met} more at or above the required level"
+            if shorts
+            else f"All {met} at or above the required level"
+        )
+        parts.append(
+            f'<details class="dumbbell-met"><summary>{summary}</summary>'
+            f'<ul class="dumbbell-rows">{_dumbbell_items(ranked[shorts:], positions)}</ul>'
+            "</details>"
+        )
+    return "".join(parts)
+
+
+def _dumbbell_items(rows: Iterable[tuple[int, str, int, int]], positions: Sequence[str]) -> str:
     return "".join(
         [
-            f'<li class="dumbbell"><span class="dumbbell-name">{escape_ladder_text(row.label)}'
-            f"</span>{_dumbbell_rest(row.rated_x, row.required_x, row.rated, row.required)}"
-            for row in rows
+            f'<li class="dumbbell"><span class="dumbbell-name">{escape_ladder_text(label)}'
+            f"</span>{_dumbbell_rest(positions[rated], positions[required], rated, required)}"
+            for _, label, rated, required in rows
         ]
     )
 
@@ -309,86 +344,8 @@ def _dumbbell_rest(rated_x: str, required_x: str, rated: int, required: int) -> 
     )
 
 
-@dataclass(frozen=True)
-class Dumbbells:
-    """Your level and the required one per skill, a row each, in groups (categories)."""
-
-    ticks: tuple[tuple[str, str], ...]  # (x, label) for each level of the scale
-    groups: tuple[DumbbellGroup, ...]
-
-    @cached_property
-    def scale(self) -> str:
-        """The levels' numbers along a row, as SVG text, printed above each group."""
-        return "".join(
-            f'<text x="{x}" y="14" text-anchor="middle">{escape(label)}</text>'
-            for x, label in self.ticks
-        )
-
-    @cached_property
-    def body(self) -> str:
-        """Every group as HTML, every text escaped: its title, then the rows below their
-        requirement under the levels' scale, then the others folded away."""
-        return "".join(map(self._group, self.groups))
-
-    def _group(self, group: DumbbellGroup) -> str:
-        parts = [f'<h4 class="dumbbell-group">{escape_ladder_text(group.title)}</h4>']
-        short, met = group.short, group.met
-        if short:
-            parts.append(
-                '<div class="dumbbell dumbbell-scale" aria-hidden="true"><span></span>'
-                f'<svg class="dumbbell-track">{self.scale}</svg><span></span></div>'
-                f'<ul class="dumbbell-rows">{dumbbell_items(short)}</ul>'
-            )
-        if met:
-            summary = (
-                f"{len(met)} more at or above the required level"
-                if short
-                else f"All {len(met)} at or above the required level"
-            )
-            parts.append(
-                f'<details class="dumbbell-met"><summary>{summary}</summary>'
-                f'<ul class="dumbbell-rows">{dumbbell_items(met)}</ul></details>'
-            )
-        return "".join(parts)
-
-
 def dumbbell_x(level: float, maximum: int) -> str:
     return f"{round(DUMBBELL_MARGIN + (100 - 2 * DUMBBELL_MARGIN) * level / maximum, 2):g}%"
-
-
-def dumbbells(
-    groups: Sequence[tuple[str, Sequence[tuple[str, int, int]]]], *, maximum: int
-) -> Dumbbells:
-    """Groups of (label, rated, required) on 0..maximum. Within a group, the biggest gaps
-    come first, then the order given; empty groups are left out."""
-    # Where each level sits, worked out once rather than twice per row.
-    positions = [dumbbell_x(level, maximum) for level in range(maximum + 1)]
-    return Dumbbells(
-        ticks=tuple((x, str(level)) for level, x in enumerate(positions)),
-        groups=tuple(
-            DumbbellGroup(
-                title=title,
-                rows=tuple(
-                    sorted(
-                        (
-                            DumbbellRow(
-                                label=label,
-                                rated=rated,
-                                required=required,
-                                rated_x=positions[rated],
-                                required_x=positions[required],
-                                gap=max(0, required - rated),
-                            )
-                            for label, rated, required in rows
-                        ),
-                        key=lambda row: -row.gap,
-                    )
-                ),
-            )
-            for title, rows in groups
-            if rows
-        ),
-    )
 
 
 # --- Line chart --------------------------------------------------------------------------------

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from html import escape
-from typing import NamedTuple
 
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import scoring
 from assessments.charts import (
-    Dumbbells,
     Radar,
     coverage_bar,
     dumbbells,
@@ -38,7 +36,7 @@ from assessments.scored import (
     published_statements,
     threshold_percent,
 )
-from assessments.scoring import CLOSE, ESSENTIAL, Matrix, RoleScore, Score
+from assessments.scoring import CLOSE, ESSENTIAL, Gap, Matrix, RoleScore, Score, Strength
 from roles.limits import IMPORTANCE_NAMES
 from roles.models import MatrixVersion
 
@@ -71,45 +69,12 @@ class Rung:
     roles: tuple[LadderRole, ...]
 
 
-# The rows of the long tables are named tuples: a report makes hundreds of them, and a tuple
-# is made in half the time of a frozen dataclass.
-class GapRow(NamedTuple):
-    skill: str
-    category: str
-    rated: str
-    required: str
-    importance: int
-    importance_name: str
-    priority: int
-    statement: str  # what a person at the required level does
-    blocking: bool
-    evidence: str  # the person's own evidence for the skill
-
-
 @dataclass(frozen=True)
 class CategoryRow:
     name: str
     percent: int
     met: int
     requirements: int
-
-
-class SkillRow(NamedTuple):
-    name: str
-    category: str
-    importance: int
-    importance_name: str
-    required: str
-    rated: str
-    gap: int
-    evidence: str
-
-
-class StrengthRow(NamedTuple):
-    skill: str
-    category: str
-    rated: str
-    required: str
 
 
 @dataclass(frozen=True)
@@ -121,41 +86,32 @@ class RoleDetail:
     percent: int
     categories: tuple[CategoryRow, ...]
     category_radar: Radar | None
-    skills: tuple[SkillRow, ...]
-    dumbbells: Dumbbells
-    gaps: tuple[GapRow, ...]
+    skill_count: int
+    skill_rows: SafeString  # every skill the role requires: your level, the required one
+    dumbbells: SafeString  # the same, charted: assessments.charts.dumbbells
+    blocking: tuple[str, ...]  # the names of the essential skills below their level
+    top_gap_rows: SafeString  # the first TOP_GAPS gaps, most urgent first
+    more_gap_rows: SafeString  # the others
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        return self.score.gaps
 
     @property
     def title(self) -> str:
         return self.score.role.title
 
     @property
-    def top_gaps(self) -> tuple[GapRow, ...]:
+    def top_gaps(self) -> tuple[Gap, ...]:
         return self.gaps[:TOP_GAPS]
 
     @property
-    def more_gaps(self) -> tuple[GapRow, ...]:
+    def more_gaps(self) -> tuple[Gap, ...]:
         return self.gaps[TOP_GAPS:]
-
-    @property
-    def blocking(self) -> tuple[str, ...]:
-        return tuple(gap.skill for gap in self.gaps if gap.blocking)
 
     @cached_property
     def category_rows(self) -> SafeString:
         return category_rows(self.categories)
-
-    @cached_property
-    def skill_rows(self) -> SafeString:
-        return skill_rows(self.skills)
-
-    @cached_property
-    def top_gap_rows(self) -> SafeString:
-        return gap_rows(self.top_gaps, start=1)
-
-    @cached_property
-    def more_gap_rows(self) -> SafeString:
-        return gap_rows(self.more_gaps, start=len(self.top_gaps) + 1)
 
 
 @dataclass(frozen=True)
@@ -189,7 +145,7 @@ class Report:
     target: RoleDetail
     next_details: tuple[RoleDetail, ...]  # next roles other than the target
     ladder: tuple[Rung, ...]
-    strengths: tuple[StrengthRow, ...]
+    strengths: tuple[Strength, ...]
     comparison: VersionComparison | None
     ready_percent: str
     close_percent: str
@@ -217,18 +173,18 @@ class Report:
 
     @cached_property
     def shown_strengths(self) -> SafeString:
-        return strength_items(self.strengths[:STRENGTHS_SHOWN])
+        return strength_items(self.scored, self.strengths[:STRENGTHS_SHOWN])
 
     @cached_property
     def more_strengths(self) -> SafeString:
-        return strength_items(self.strengths[STRENGTHS_SHOWN:])
+        return strength_items(self.scored, self.strengths[STRENGTHS_SHOWN:])
 
 
 # What a submitted assessment's report shows follows from its kept score (Scored.kept_as: the
 # answers, the published version, the review's levels) and the newer version it is compared
 # with, if any: made once per process, its long rows and charts with it (they are made when the
 # page first prints them, and kept with the report), it serves every later view. The few
-# reports viewed last are kept: one of 164 skills and 8 roles takes some 0.6 MB.
+# reports viewed last are kept: one of 164 skills and 8 roles takes some 0.45 MB.
 _SUBMITTED_REPORTS: Kept[Report] = Kept(32)
 
 
@@ -296,15 +252,7 @@ def build_report(
             if role_score.slug != target.slug
         ),
         ladder=tuple(Rung(rank, tuple(roles)) for rank, roles in rungs.items()),
-        strengths=tuple(
-            StrengthRow(
-                skill=scored.skills[strength.skill].name,
-                category=scored.category_names[strength.category],
-                rated=level_label(scored.matrix, strength.rated),
-                required=level_label(scored.matrix, strength.required),
-            )
-            for strength in score.strengths
-        ),
+        strengths=score.strengths,
         comparison=compare_versions(scored, *newer) if newer else None,
         ready_percent=threshold_percent(scored.matrix.ready_threshold),
         close_percent=threshold_percent(scored.matrix.close_threshold),
@@ -364,21 +312,8 @@ def role_detail(
         )
         for category in role_score.categories
     )
-    gaps = {gap.skill: gap.gap for gap in role_score.gaps}
-    labels, levels, skills_by_slug = scored.level_labels, scored.levels, scored.skills
-    skills = tuple(
-        SkillRow(
-            name=skills_by_slug[r.skill].name,
-            category=scored.category_names[skills_by_slug[r.skill].category],
-            importance=r.importance,
-            importance_name=IMPORTANCE_NAMES[r.importance],
-            required=labels[r.level],
-            rated=labels[levels.get(r.skill, 0)],
-            gap=gaps.get(r.skill, 0),
-            evidence=evidence.get(r.skill, ""),
-        )
-        for r in scored.requirements(role_score)
-    )
+    labels, levels = scored.level_labels, scored.levels
+    requirements = role_requirements(scored, role_score, statements)
     title = role_score.role.title
     category_radar = radar(
         f"radar-{slug}-categories",
@@ -396,22 +331,21 @@ def role_detail(
         percent=percent(role_score.coverage),
         categories=categories,
         category_radar=category_radar,
-        skills=skills,
-        dumbbells=role_dumbbells(scored, role_score),
-        gaps=tuple(
-            GapRow(
-                skill=scored.skills[gap.skill].name,
-                category=scored.category_names[gap.category],
-                rated=labels[gap.rated],
-                required=labels[gap.required],
-                importance=gap.importance,
-                importance_name=IMPORTANCE_NAMES[gap.importance],
-                priority=gap.priority,
-                statement=statements.get(gap.skill, {}).get(str(gap.required), ""),
-                blocking=gap.importance == ESSENTIAL,
-                evidence=evidence.get(gap.skill, ""),
+        skill_count=len(requirements.skills),
+        skill_rows=skill_rows(requirements, labels, levels, evidence),
+        dumbbells=mark_safe(  # every text in it is escaped
+            dumbbells(
+                [
+                    (name, [(skill, levels.get(slug, 0), level) for slug, skill, level in rows])
+                    for name, rows in requirements.by_category
+                ],
+                maximum=scored.matrix.top_level,
             )
-            for gap in role_score.gaps
+        ),
+        blocking=tuple(scored.skills[gap.skill].name for gap in role_score.blocking),
+        top_gap_rows=gap_rows(requirements, labels, role_score.gaps[:TOP_GAPS], evidence, 1),
+        more_gap_rows=gap_rows(
+            requirements, labels, role_score.gaps[TOP_GAPS:], evidence, TOP_GAPS + 1
         ),
     )
 
@@ -554,23 +488,82 @@ def next_step_sentence(score: Score, steps: Sequence[NextStep]) -> str:
     return f"The ladder forks: {options}."
 
 
-# --- Dumbbells ---------------------------------------------------------------------------------
+# --- What every report on a version prints alike of a role --------------------------------------
 
 
-def role_dumbbells(scored: Scored, role_score: RoleScore) -> Dumbbells:
-    """Your level and the required one for every skill a role requires, by category, the
-    biggest gaps first in each."""
-    by_category: dict[str, list[tuple[str, int, int]]] = {
+@dataclass(frozen=True)
+class RoleRequirements:
+    """A role's requirements as every report on its version prints them, texts escaped."""
+
+    # (slug, the skill table's row up to the evidence, the row after it up to your level,
+    # the required level), in skill order.
+    skills: tuple[tuple[str, str, str, int], ...]
+    # (category name, its (skill slug, skill name, required level) in skill order), in
+    # category order, with only the categories the role requires something of.
+    by_category: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...]
+    # Skill slug -> its gap table row's parts: up to the evidence, after your level up to the
+    # priority, after the priority (what a person at the required level does).
+    gap_parts: dict[str, tuple[str, str, str]]
+
+
+# Kept per published version and role, as the version's matrix is: a first view of a report
+# then only lays a person's levels over them. Some 0.2 MB a role of 164 skills.
+_ROLE_REQUIREMENTS: Kept[RoleRequirements] = Kept(32)
+
+
+def role_requirements(
+    scored: Scored, role_score: RoleScore, statements: dict[str, dict[str, str]]
+) -> RoleRequirements:
+    """`statements`: the pinned version's level statements (published_statements)."""
+    version_key = kept_key(scored.assessment.version)
+    key = (version_key, role_score.slug) if version_key else None
+    return _ROLE_REQUIREMENTS.get_or_make(
+        key, lambda: _role_requirements(scored, role_score, statements)
+    )
+
+
+def _role_requirements(
+    scored: Scored, role_score: RoleScore, statements: dict[str, dict[str, str]]
+) -> RoleRequirements:
+    labels = scored.level_labels
+    gap_parts = {}
+    by_category: dict[str, list[tuple[str, str, int]]] = {
         category.slug: [] for category in scored.matrix.categories
     }
+    skills = []
     for requirement in scored.requirements(role_score):
         skill = scored.skills[requirement.skill]
-        by_category[skill.category].append(
-            (skill.name, scored.levels.get(requirement.skill, 0), requirement.level)
+        by_category[skill.category].append((skill.slug, skill.name, requirement.level))
+        skills.append(
+            (
+                skill.slug,
+                f"<tr><td>{escape_ladder_text(skill.name)}",
+                f"</td><td>{escape_ladder_text(scored.category_names[skill.category])}</td>"
+                f"<td>{escape_ladder_text(IMPORTANCE_NAMES[requirement.importance])}</td>"
+                f'<td class="levels">{escape_ladder_text(labels[requirement.level])}</td>'
+                '<td class="levels">',
+                requirement.level,
+            )
         )
-    return dumbbells(
-        [(scored.category_names[slug], rows) for slug, rows in by_category.items()],
-        maximum=scored.matrix.top_level,
+        importance = requirement.importance
+        statement = statements.get(skill.slug, {}).get(str(requirement.level), "")
+        gap_parts[skill.slug] = (
+            f'<th scope="row">{escape_ladder_text(skill.name)}'
+            f'<span class="cell-note">{escape_ladder_text(scored.category_names[skill.category])}'
+            "</span>",
+            f" → <strong>{escape_ladder_text(labels[requirement.level])}</strong></td>"
+            f'<td><span class="badge importance-{importance}">'
+            f"{escape_ladder_text(IMPORTANCE_NAMES[importance])}</span>"
+            f"{BLOCKING_BADGE if importance == ESSENTIAL else ''}</td>"
+            '<td class="num">',
+            f'</td><td class="statement">{escape_ladder_text(statement) or "—"}</td></tr>',
+        )
+    return RoleRequirements(
+        skills=tuple(skills),
+        by_category=tuple(
+            (scored.category_names[slug], tuple(rows)) for slug, rows in by_category.items() if rows
+        ),
+        gap_parts=gap_parts,
     )
 
 
@@ -617,12 +610,6 @@ ROLE_MARKS = (
     ("is_next", '<span class="mark mark-next">Next step</span>'),
 )
 
-STRENGTH_ITEM = (
-    '<li><strong>{skill}</strong> <span class="muted">({category})</span>: '
-    "you are at {rated}; asked for {required}</li>"
-)
-
-
 BLOCKING_BADGE = ' <span class="badge badge-gap">Blocking</span>'
 
 
@@ -630,57 +617,57 @@ def _evidence_note(evidence: str) -> str:
     return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
 
 
-def skill_rows(rows: Iterable[SkillRow]) -> SafeString:
+def skill_rows(
+    requirements: RoleRequirements,
+    labels: Sequence[str],
+    levels: dict[str, int],
+    evidence: dict[str, str],
+) -> SafeString:
     """The table of every skill a role requires: your level, the required one, the levels
-    short ("—" when none) and your evidence."""
-    # An f-string a row, not a template's format(): these are the report's longest loops.
-    return mark_safe(  # every text in it is escaped
-        "".join(
-            [
-                f"<tr><td>{escape_ladder_text(row.name)}{_evidence_note(row.evidence)}</td>"
-                f"<td>{escape_ladder_text(row.category)}</td>"
-                f"<td>{escape_ladder_text(row.importance_name)}</td>"
-                f'<td class="levels">{escape_ladder_text(row.required)}</td>'
-                f'<td class="levels">{escape_ladder_text(row.rated)}</td>'
-                f'<td class="num">{row.gap or "—"}</td></tr>'
-                for row in rows
-            ]
+    short ("—" when none) and your evidence. `labels` name the levels."""
+    labels = [escape_ladder_text(label) for label in labels]
+    rows = []
+    for slug, start, middle, required in requirements.skills:
+        rated = levels.get(slug, 0)
+        note = evidence.get(slug)
+        rows.append(
+            f"{start}{_evidence_note(note) if note else ''}{middle}{labels[rated]}</td>"
+            f'<td class="num">{required - rated if required > rated else "—"}</td></tr>'
         )
-    )
+    return mark_safe("".join(rows))  # every text in it is escaped
 
 
-def gap_rows(gaps: Iterable[GapRow], start: int) -> SafeString:
+def gap_rows(
+    requirements: RoleRequirements,
+    labels: Sequence[str],
+    gaps: Iterable[Gap],
+    evidence: dict[str, str],
+    start: int,
+) -> SafeString:
     """Gaps as table rows numbered from `start`, with what the required level looks like."""
+    labels = [escape_ladder_text(label) for label in labels]
+    rows = []
+    for number, gap in enumerate(gaps, start):
+        head, middle, end = requirements.gap_parts[gap.skill]
+        note = evidence.get(gap.skill)
+        rows.append(
+            f'<tr><td class="num">{number}</td>{head}{_evidence_note(note) if note else ""}</th>'
+            f'<td class="levels">{labels[gap.rated]}{middle}{gap.priority}{end}'
+        )
+    return mark_safe("".join(rows))  # every text in it is escaped
+
+
+def strength_items(scored: Scored, strengths: Iterable[Strength]) -> SafeString:
+    labels, skills, categories = scored.level_labels, scored.skills, scored.category_names
     return mark_safe(  # every text in it is escaped
         "".join(
             [
-                f'<tr><td class="num">{number}</td><th scope="row">'
-                f"{escape_ladder_text(gap.skill)}"
-                f'<span class="cell-note">{escape_ladder_text(gap.category)}</span>'
-                f"{_evidence_note(gap.evidence)}</th>"
-                f'<td class="levels">{escape_ladder_text(gap.rated)} → '
-                f"<strong>{escape_ladder_text(gap.required)}</strong></td>"
-                f'<td><span class="badge importance-{gap.importance}">'
-                f"{escape_ladder_text(gap.importance_name)}</span>"
-                f"{BLOCKING_BADGE if gap.blocking else ''}</td>"
-                f'<td class="num">{gap.priority}</td>'
-                f'<td class="statement">{escape_ladder_text(gap.statement) or "—"}</td></tr>'
-                for number, gap in enumerate(gaps, start)
+                f"<li><strong>{escape_ladder_text(skills[strength.skill].name)}</strong> "
+                f'<span class="muted">({escape_ladder_text(categories[strength.category])})'
+                f"</span>: you are at {escape_ladder_text(labels[strength.rated])}; asked for "
+                f"{escape_ladder_text(labels[strength.required])}</li>"
+                for strength in strengths
             ]
-        )
-    )
-
-
-def strength_items(strengths: Iterable[StrengthRow]) -> SafeString:
-    return mark_safe(  # every text in it is escaped
-        "".join(
-            STRENGTH_ITEM.format(
-                skill=escape_ladder_text(strength.skill),
-                category=escape_ladder_text(strength.category),
-                rated=escape_ladder_text(strength.rated),
-                required=escape_ladder_text(strength.required),
-            )
-            for strength in strengths
         )
     )
 

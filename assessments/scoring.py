@@ -149,7 +149,7 @@ class RoleScore:
         """The essential requirements not met, in gap order."""
         return tuple(gap for gap in self.gaps if gap.importance == ESSENTIAL)
 
-    @property
+    @cached_property
     def steps_to_close(self) -> int:
         """Levels still to climb to meet every requirement."""
         return sum(gap.gap for gap in self.gaps)

@@ -5,6 +5,7 @@ numbers in and out: no database, no templates."""
 from __future__ import annotations
 
 import math
+import re
 from itertools import pairwise
 
 import pytest
@@ -257,45 +258,51 @@ def test_the_line_charts_texts_are_escaped_and_its_shapes_drawn_where_laid_out()
 # --- Dumbbells -----------------------------------------------------------------------------------
 
 
+def dumbbell_rows(chart: str) -> list[dict]:
+    """The rows of drawn dumbbells, in order: name, figures and the track's numbers."""
+    pattern = (
+        r'<li class="dumbbell"><span class="dumbbell-name">(?P<name>.*?)</span>'
+        r'(?P<track><svg class="dumbbell-track" aria-hidden="true">.*?</svg>)'
+        r'<span class="dumbbell-numbers">you (?P<rated>\d+), needs (?P<required>\d+)</span></li>'
+    )
+    return [match.groupdict() for match in re.finditer(pattern, chart)]
+
+
+def dots(track: str) -> tuple[str, str]:
+    """(your x, the required x) of a drawn track."""
+    required = re.search(r'class="dumbbell-required" cx="([^"]+)"', track).group(1)
+    you = re.search(r'class="dumbbell-you" cx="([^"]+)"', track).group(1)
+    return you, required
+
+
 def test_dumbbells_place_both_levels_along_the_row_clear_of_its_ends():
     chart = charts.dumbbells([("Tools", [("Docker", 0, 5), ("Helm", 5, 0)])], maximum=5)
 
-    docker, helm = chart.groups[0].rows
+    docker, helm = dumbbell_rows(chart)
     # 4 % kept at either end, 92 % for the scale: 0 at 4 %, 5 at 96 %.
-    assert (docker.rated_x, docker.required_x) == ("4%", "96%")
-    assert (helm.rated_x, helm.required_x) == ("96%", "4%")
-    assert chart.ticks == (
-        ("4%", "0"),
-        ("22.4%", "1"),
-        ("40.8%", "2"),
-        ("59.2%", "3"),
-        ("77.6%", "4"),
-        ("96%", "5"),
-    )
-
-
-def drawn(row: charts.DumbbellRow) -> str:
-    """A row as the report prints it."""
-    return charts.dumbbell_items([row])
+    assert dots(docker["track"]) == ("4%", "96%")
+    assert dots(helm["track"]) == ("96%", "4%")
+    assert charts.dumbbell_positions(5) == ("4%", "22.4%", "40.8%", "59.2%", "77.6%", "96%")
+    scale = re.findall(r'<text x="([^"]+)" y="14" text-anchor="middle">(\d)</text>', chart)
+    assert scale == [(x, str(level)) for level, x in enumerate(charts.dumbbell_positions(5))]
 
 
 def test_the_bar_joins_the_two_dots_whichever_is_higher():
     chart = charts.dumbbells([("Tools", [("Short", 1, 3), ("Above", 4, 2)])], maximum=5)
 
-    short, above = chart.groups[0].rows
-    assert f'x1="{short.rated_x}" x2="{short.required_x}"' in drawn(short)
-    assert f'x1="{above.required_x}" x2="{above.rated_x}"' in drawn(above)
-    assert "is-short" in drawn(short)
-    assert "is-short" not in drawn(above)
-    assert (short.gap, above.gap) == (2, 0)
+    short, above = dumbbell_rows(chart)
+    assert 'x1="22.4%" x2="59.2%"' in short["track"]  # from yours up to the required level
+    assert 'x1="40.8%" x2="77.6%"' in above["track"]  # from the required level up to yours
+    assert "is-short" in short["track"]
+    assert "is-short" not in above["track"]
 
 
 def test_a_level_on_the_requirement_draws_no_bar_only_the_two_dots():
     chart = charts.dumbbells([("Tools", [("Met", 3, 3)])], maximum=5)
 
-    (met,) = chart.groups[0].rows
-    assert "<line" not in drawn(met)
-    assert drawn(met).count("<circle") == 2
+    (met,) = dumbbell_rows(chart)
+    assert "<line" not in met["track"]
+    assert met["track"].count("<circle") == 2
 
 
 def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_after():
@@ -308,49 +315,46 @@ def test_dumbbells_come_biggest_gap_first_within_each_group_in_the_given_order_a
         maximum=5,
     )
 
-    assert [group.title for group in chart.groups] == ["Technical", "Tools"]
-    assert [row.label for row in chart.groups[0].rows] == ["B", "D", "E", "A", "C"]
-    assert [row.gap for row in chart.groups[0].rows] == [2, 2, 1, 0, 0]
-    assert [row.label for row in chart.groups[0].short] == ["B", "D", "E"]
-    assert [row.label for row in chart.groups[0].met] == ["A", "C"]
-    assert '<span class="dumbbell-numbers">you 0, needs 2</span>' in drawn(chart.groups[0].rows[0])
+    groups = re.findall(r'<h4 class="dumbbell-group">(.*?)</h4>(.*?)(?=<h4|$)', chart)
+    assert [title for title, _ in groups] == ["Technical", "Tools"]
+    technical = groups[0][1]
+    assert [row["name"] for row in dumbbell_rows(technical)] == ["B", "D", "E", "A", "C"]
+    shown, folded = technical.split('<details class="dumbbell-met">')
+    assert [row["name"] for row in dumbbell_rows(shown)] == ["B", "D", "E"]
+    assert [row["name"] for row in dumbbell_rows(folded)] == ["A", "C"]
+    assert (dumbbell_rows(shown)[0]["rated"], dumbbell_rows(shown)[0]["required"]) == ("0", "2")
 
 
 @pytest.mark.parametrize("maximum", [3, 7])
 def test_every_scale_spans_the_same_width(maximum):
-    chart = charts.dumbbells([("G", [("S", 0, maximum)])], maximum=maximum)
+    positions = charts.dumbbell_positions(maximum)
 
-    assert len(chart.ticks) == maximum + 1
-    assert (chart.ticks[0][0], chart.ticks[-1][0]) == ("4%", "96%")
+    assert len(positions) == maximum + 1
+    assert (positions[0], positions[-1]) == ("4%", "96%")
 
 
 def test_a_dumbbell_track_is_its_shapes_in_numbers():
-    short, above, even = (
-        charts.dumbbells([("G", [("Short", 1, 3), ("Above", 4, 2), ("Even", 2, 2)])], maximum=5)
-        .groups[0]
-        .rows
-    )
+    chart = charts.dumbbells([("G", [("Short", 1, 3), ("Above", 4, 2), ("Even", 2, 2)])], maximum=5)
 
     track = '<svg class="dumbbell-track" aria-hidden="true">'
-    assert drawn(short) == (
+    assert (
         '<li class="dumbbell"><span class="dumbbell-name">Short</span>' + track + ""
         '<line class="dumbbell-bar is-short" x1="22.4%" x2="59.2%" y1="12" y2="12"/>'
         '<circle class="dumbbell-required" cx="59.2%" cy="12" r="7"/>'
         '<circle class="dumbbell-you" cx="22.4%" cy="12" r="5"/></svg>'
         '<span class="dumbbell-numbers">you 1, needs 3</span></li>'
-    )
-    assert track + '<line class="dumbbell-bar" x1="40.8%" x2="77.6%"' in drawn(above)
+    ) in chart
+    assert track + '<line class="dumbbell-bar" x1="40.8%" x2="77.6%"' in chart
     # Met exactly: no bar, your dot in the ring.
-    assert track + '<circle class="dumbbell-required" cx="40.8%"' in drawn(even)
+    assert track + '<circle class="dumbbell-required" cx="40.8%"' in chart
 
 
 def test_dumbbell_groups_are_drawn_with_their_titles_escaped_and_met_rows_folded():
-    chart = charts.dumbbells(
+    body = charts.dumbbells(
         [("R&D <lab>", [("Short", 1, 3), ("Met", 3, 3)]), ("Tools", [("Above", 4, 2)])],
         maximum=5,
     )
 
-    body = chart.body
     assert '<h4 class="dumbbell-group">R&amp;D &lt;lab&gt;</h4>' in body
     assert body.count('class="dumbbell dumbbell-scale"') == 1  # only a group with short rows
     assert "<summary>1 more at or above the required level</summary>" in body
