@@ -79,6 +79,14 @@ REVIEW = (
 NEVER_USED = "Has not used this."
 FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> {error}</p>"
 THEIR_EVIDENCE = "<p class=their-evidence><span class=their-label>Their evidence:</span> {}</p>"
+# Evidence longer than this many characters shows its start, and all of it one click away: a
+# paragraph of it would make the skill several times taller than the others.
+EVIDENCE_PREVIEW = 180
+THEIR_LONG_EVIDENCE = (
+    "<details class=their-evidence><summary><span class=their-label>Their evidence:</span>"
+    " <span class=evidence-preview>{preview}…</span> <span class=evidence-more>Read all"
+    "</span></summary><p>{evidence}</p></details>"
+)
 
 
 def _choice(slug: str, value: str, chosen: str, label: str, statement: str, mark: str = "") -> str:
@@ -160,7 +168,8 @@ def reviews(
     chosen, comment, error)."""
     levels = _level_labels(version)
     seeker = escape(seeker)
-    mark = f"{seeker}'s level"
+    # The row marks their level in a few words, so that it fits the narrowest choice.
+    mark = "their level"
     fieldsets = []
     for skill, (their_level, evidence), (chosen, comment, error) in rows:
         slug = escape(skill.slug)
@@ -172,9 +181,7 @@ def reviews(
             their_level=their_level,
             their_label=levels[their_level][1],
             their_statement=escape(statements.get(theirs, "")),
-            their_evidence=THEIR_EVIDENCE.format(linebreaksbr(urlize(evidence)))
-            if evidence
-            else "",
+            their_evidence=_their_evidence(evidence),
             choices=_choices(slug, levels, chosen, statements, marked=theirs, mark=mark),
             comment_open=" open" if comment else "",
             comment_max=COMMENT_MAX_LENGTH,
@@ -191,3 +198,15 @@ def shown_by_form(form: RatingForm | ReviewRatingForm) -> Shown:
     chosen = "" if value is None else str(value)
     note = form[form.note_name].value() or ""
     return chosen, note, form.first_error() if form.errors else ""
+
+
+def _their_evidence(evidence: str) -> str:
+    """The seeker's evidence, its links made links; a long one folded after its start."""
+    if not evidence:
+        return ""
+    shown = linebreaksbr(urlize(evidence))
+    if len(evidence) <= EVIDENCE_PREVIEW:
+        return THEIR_EVIDENCE.format(shown)
+    # Whole words only, unless the first one is already too long.
+    preview = " ".join(evidence[:EVIDENCE_PREVIEW].split()[:-1]) or evidence[:EVIDENCE_PREVIEW]
+    return THEIR_LONG_EVIDENCE.format(preview=escape(preview), evidence=shown)

@@ -4,6 +4,7 @@ save without JavaScript, the overall note, submitting, and the seeker's "Ask for
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urljoin
 
@@ -104,7 +105,7 @@ def test_a_step_shows_the_seekers_answer_above_the_mentors_row_of_levels(mentor_
     assert "Agree: 4 Advanced with owner on Python" in text
     # Six levels to choose from, the seeker's marked as theirs; none chosen yet.
     assert python.count("type=radio") == 6
-    assert "value=4><b>4 Advanced <small>owner's level</small></b>" in python
+    assert "value=4><b>4 Advanced <small>their level</small></b>" in python
     assert python.count("<small>") == 1
     assert "checked" not in python
     # Every statement one disclosure away; the comment folded away while it is empty.
@@ -123,7 +124,27 @@ def test_a_skill_the_seeker_left_at_level_0_reads_as_never_used(mentor_client, w
 
     assert "owner's level: 0 None Has not used this." in text_of(python)
     assert "Their evidence" not in python
-    assert "value=0><b>0 None <small>owner's level</small></b> <i>Has not used this.</i>" in python
+    assert "value=0><b>0 None <small>their level</small></b> <i>Has not used this.</i>" in python
+
+
+def test_long_evidence_shows_its_start_and_all_of_it_one_disclosure_away(mentor_client, worked):
+    evidence = "Ran the <b>nightly</b> retraining for two years. " * 12 + "https://example.com/x"
+    Rating.objects.filter(assessment=worked, skill__slug="python").update(evidence=evidence)
+
+    body = mentor_client.get(step_url(worked, "technical")).content.decode()
+    python = body[body.index("id=skill-python") : body.index("id=skill-ml-pipelines")]
+
+    folded = re.search(
+        r"<details class=their-evidence><summary>(.*?)</summary>(.*?)</details>", python
+    )
+    summary, whole = folded.groups()
+    start = html.unescape(text_of(summary))
+    assert start.startswith("Their evidence: Ran the <b>nightly</b> retraining")
+    assert start.endswith("… Read all")
+    assert len(start) < 230
+    assert "<b>nightly" not in python  # escaped, in the start and in the whole
+    assert text_of(whole).count("retraining for two years") == 12
+    assert '<a href="https://example.com/x"' in whole
 
 
 def test_the_review_steps_load_autosave_js_and_number_answers_from_the_server_clock(
