@@ -336,8 +336,8 @@ def role_detail(
         dumbbells=mark_safe(  # every text in it is escaped
             dumbbells(
                 [
-                    (name, [(skill, levels.get(slug, 0), level) for slug, skill, level in rows])
-                    for name, rows in requirements.by_category
+                    (category, [(name, levels.get(skill, 0), level) for skill, name, level in rows])
+                    for category, rows in requirements.by_category
                 ],
                 maximum=scored.matrix.top_level,
             )
