@@ -12,6 +12,7 @@ from html import escape
 from django.template.defaultfilters import linebreaksbr, urlize
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.evidence import evidence_note
 from assessments.forms import RatingForm, ReviewRatingForm
 from assessments.models import COMMENT_MAX_LENGTH, EVIDENCE_MAX_LENGTH
 from roles.models import MatrixVersion, Skill
@@ -78,15 +79,7 @@ REVIEW = (
 # Level 0 in a review, said with each skill as the seeker's answer says it.
 NEVER_USED = "Has not used this."
 FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> {error}</p>"
-THEIR_EVIDENCE = "<p class=their-evidence><span class=their-label>Their evidence:</span> {}</p>"
-# Evidence longer than this many characters shows its start, and all of it one click away: a
-# paragraph of it would make the skill several times taller than the others.
-EVIDENCE_PREVIEW = 180
-THEIR_LONG_EVIDENCE = (
-    "<details class=their-evidence><summary><span class=their-label>Their evidence:</span>"
-    " <span class=evidence-preview>{preview}…</span> <span class=evidence-more>Read all"
-    "</span></summary><p>{evidence}</p></details>"
-)
+THEIR_EVIDENCE_LABEL = "<span class=their-label>Their evidence:</span>"
 
 
 def _choice(slug: str, value: str, chosen: str, label: str, statement: str, mark: str = "") -> str:
@@ -205,8 +198,4 @@ def _their_evidence(evidence: str) -> str:
     if not evidence:
         return ""
     shown = linebreaksbr(urlize(evidence))
-    if len(evidence) <= EVIDENCE_PREVIEW:
-        return THEIR_EVIDENCE.format(shown)
-    # Whole words only, unless the first one is already too long.
-    preview = " ".join(evidence[:EVIDENCE_PREVIEW].split()[:-1]) or evidence[:EVIDENCE_PREVIEW]
-    return THEIR_LONG_EVIDENCE.format(preview=escape(preview), evidence=shown)
+    return evidence_note(evidence, THEIR_EVIDENCE_LABEL, shown, "their-evidence")

@@ -26,6 +26,7 @@ from assessments.charts import (
     escape_ladder_text,
     radar,
 )
+from assessments.evidence import evidence_note
 from assessments.kept import Kept
 from assessments.scored import (
     Scored,
@@ -611,6 +612,7 @@ ROLE_MARKS = (
 )
 
 BLOCKING_BADGE = ' <span class="badge badge-gap">Blocking</span>'
+YOUR_EVIDENCE = '<span class="muted">Your evidence:</span>'
 
 
 def _evidence_note(evidence: str) -> str:
@@ -763,12 +765,11 @@ def step_skill_items(items: Iterable[StepSkill]) -> SafeString:
                     if item.statement
                     else ""
                 ),
-                evidence=(
-                    '<p class="evidence-note"><span class="muted">Your evidence:</span> '
-                    f"{escape(item.evidence)}</p>"
-                    if item.evidence
-                    else ""
-                ),
+                evidence=evidence_note(
+                    item.evidence, YOUR_EVIDENCE, escape(item.evidence), "evidence-note"
+                )
+                if item.evidence
+                else "",
             )
             for item in items
         )

@@ -4,6 +4,7 @@ who may see it, and how many queries it costs."""
 
 from __future__ import annotations
 
+import html
 import re
 from fractions import Fraction
 
@@ -387,6 +388,27 @@ def test_the_persons_evidence_is_beside_the_skill(owner_client, worked):
     assert body.count(note) == 4
     assert "<for a year>" not in body  # the person's words are text, never markup
     assert "Your evidence" not in text_of(section(body, "ladder-title"))
+
+
+def test_long_evidence_in_the_next_step_shows_its_start_and_all_of_it_one_disclosure_away(
+    owner_client, worked
+):
+    evidence = "Ran the nightly retraining DAG <for a year>, alone. " * 10
+    Rating.objects.filter(assessment=worked, skill__slug="ml-pipelines").update(evidence=evidence)
+
+    next_step = section(owner_client.get(report_url(worked)).content.decode(), "next-title")
+
+    folded = re.search(
+        r'<details class="evidence-note evidence-folded"><summary>(.*?)</summary>(.*?)</details>',
+        next_step,
+    )
+    summary, whole = folded.groups()
+    start = html.unescape(text_of(summary))
+    assert start.startswith("Your evidence: Ran the nightly retraining DAG <for a year>, alone.")
+    assert start.endswith("… Read all")
+    assert len(start) < 230
+    assert html.unescape(text_of(whole)) == evidence.strip()
+    assert "<for a year>" not in next_step  # the person's words are text, never markup
 
 
 # --- Who may see it --------------------------------------------------------------------------

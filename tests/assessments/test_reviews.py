@@ -135,7 +135,8 @@ def test_long_evidence_shows_its_start_and_all_of_it_one_disclosure_away(mentor_
     python = body[body.index("id=skill-python") : body.index("id=skill-ml-pipelines")]
 
     folded = re.search(
-        r"<details class=their-evidence><summary>(.*?)</summary>(.*?)</details>", python
+        r'<details class="their-evidence evidence-folded"><summary>(.*?)</summary>(.*?)</details>',
+        python,
     )
     summary, whole = folded.groups()
     start = html.unescape(text_of(summary))
