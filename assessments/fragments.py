@@ -5,13 +5,13 @@ of the step. The step page and the review-and-submit page print the same ones.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.models import Progress, StepProgress
+from careerfit.http import path_with_last
 from roles.models import MatrixVersion
 
 # Made here in one piece, as a step's fieldsets are (fieldsets.py), rather than in template
@@ -106,7 +106,8 @@ def step_nav(
     """The questionnaire's steps as links, each with how much of it is answered, then Review
     and submit (Ready once every skill is); the page's own step (`current`, or the review
     when `on_review`) is marked as where the user is."""
-    step_path = _step_path(assessment_id)
+    # Reversed once for every step (slugs need no escaping).
+    step_path = path_with_last("assessments:step", assessment_id, placeholder="category")
     here = current.category.slug if current is not None else None
     steps = "".join(
         STEP_NAV_ITEM.format(
@@ -129,15 +130,6 @@ def step_nav(
             overall="Ready" if progress.is_complete else f"{progress.answered} of {progress.total}",
         )
     )
-
-
-def _step_path(assessment_id: uuid.UUID) -> Callable[[str], str]:
-    """The path of this assessment's step for any one category slug, reversed once (a list
-    of steps saves a reverse() per step)."""
-    placeholder = "category"
-    path = reverse("assessments:step", args=[assessment_id, placeholder])
-    start, end = path.rsplit(placeholder, 1)
-    return lambda slug: f"{start}{escape(slug)}{end}"
 
 
 OVERALL_PROGRESS = (

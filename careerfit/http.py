@@ -1,7 +1,7 @@
 """What the site's views share about HTTP (the questionnaire, the reviews and the matrix
 editor alike): the htmx-aware request type, the redirect after a POST, when a request wants a
-fragment rather than the whole page, and a URL reversed once for many ids. It imports no app,
-so roles and assessments may both use it."""
+fragment rather than the whole page, and a URL reversed once for many ids or slugs. It imports
+no app, so roles and assessments may both use it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def wants_fragment(request: HtmxHttpRequest) -> bool:
 def path_with_id(name: str) -> Callable[[uuid.UUID], str]:
     """The path of URL `name` for any one id, reversed once: the same path with another id
     (a page of many links saves a reverse() per link)."""
-    placeholder = str(uuid.UUID(int=0))
-    path = reverse(name, args=[placeholder])
-    return lambda pk: path.replace(placeholder, str(pk))
+    return path_with_last(name, placeholder=str(uuid.UUID(int=0)))
+
+
+def path_with_last(name: str, *args: object, placeholder: str) -> Callable[[object], str]:
+    """The path of URL `name` for `args` and any one last argument, reversed once with
+    `placeholder` (a value its converter accepts) as that argument."""
+    start, end = reverse(name, args=[*args, placeholder]).rsplit(placeholder, 1)
+    return lambda last: f"{start}{last}{end}"
