@@ -313,7 +313,8 @@ def role_detail(
         )
         for category in role_score.categories
     )
-    labels, levels = scored.level_labels, scored.levels
+    levels = scored.levels
+    labels = [escape_ladder_text(label) for label in scored.level_labels]
     requirements = role_requirements(scored, role_score, statements)
     title = role_score.role.title
     category_radar = radar(
@@ -526,7 +527,6 @@ def role_requirements(
 def _role_requirements(
     scored: Scored, role_score: RoleScore, statements: dict[str, dict[str, str]]
 ) -> RoleRequirements:
-    labels = scored.level_labels
     gap_parts = {}
     by_category: dict[str, list[tuple[str, str, int]]] = {
         category.slug: [] for category in scored.matrix.categories
@@ -535,27 +535,26 @@ def _role_requirements(
     for requirement in scored.requirements(role_score):
         skill = scored.skills[requirement.skill]
         by_category[skill.category].append((skill.slug, skill.name, requirement.level))
+        # Every text escaped once, for both tables.
+        name = escape_ladder_text(skill.name)
+        category = escape_ladder_text(scored.category_names[skill.category])
+        importance = escape_ladder_text(IMPORTANCE_NAMES[requirement.importance])
+        required = escape_ladder_text(scored.level_labels[requirement.level])
+        statement = statements.get(skill.slug, {}).get(str(requirement.level), "")
         skills.append(
             (
                 skill.slug,
-                f"<tr><td>{escape_ladder_text(skill.name)}",
-                f"</td><td>{escape_ladder_text(scored.category_names[skill.category])}</td>"
-                f"<td>{escape_ladder_text(IMPORTANCE_NAMES[requirement.importance])}</td>"
-                f'<td class="levels">{escape_ladder_text(labels[requirement.level])}</td>'
+                f"<tr><td>{name}",
+                f'</td><td>{category}</td><td>{importance}</td><td class="levels">{required}</td>'
                 '<td class="levels">',
                 requirement.level,
             )
         )
-        importance = requirement.importance
-        statement = statements.get(skill.slug, {}).get(str(requirement.level), "")
         gap_parts[skill.slug] = (
-            f'<th scope="row">{escape_ladder_text(skill.name)}'
-            f'<span class="cell-note">{escape_ladder_text(scored.category_names[skill.category])}'
-            "</span>",
-            f" → <strong>{escape_ladder_text(labels[requirement.level])}</strong></td>"
-            f'<td><span class="badge importance-{importance}">'
-            f"{escape_ladder_text(IMPORTANCE_NAMES[importance])}</span>"
-            f"{BLOCKING_BADGE if importance == ESSENTIAL else ''}</td>"
+            f'<th scope="row">{name}<span class="cell-note">{category}</span>',
+            f" → <strong>{required}</strong></td>"
+            f'<td><span class="badge importance-{requirement.importance}">{importance}</span>'
+            f"{BLOCKING_BADGE if requirement.importance == ESSENTIAL else ''}</td>"
             '<td class="num">',
             f'</td><td class="statement">{escape_ladder_text(statement) or "—"}</td></tr>',
         )
@@ -626,14 +625,12 @@ def skill_rows(
     evidence: dict[str, str],
 ) -> SafeString:
     """The table of every skill a role requires: your level, the required one, the levels
-    short ("—" when none) and your evidence. `labels` name the levels."""
-    labels = [escape_ladder_text(label) for label in labels]
+    short ("—" when none) and your evidence. `labels` name the levels, escaped."""
     rows = []
     for slug, start, middle, required in requirements.skills:
         rated = levels.get(slug, 0)
-        note = evidence.get(slug)
         rows.append(
-            f"{start}{_evidence_note(note) if note else ''}{middle}{labels[rated]}</td>"
+            f"{start}{_evidence_note(evidence.get(slug, ''))}{middle}{labels[rated]}</td>"
             f'<td class="num">{required - rated if required > rated else "—"}</td></tr>'
         )
     return mark_safe("".join(rows))  # every text in it is escaped
@@ -646,14 +643,14 @@ def gap_rows(
     evidence: dict[str, str],
     start: int,
 ) -> SafeString:
-    """Gaps as table rows numbered from `start`, with what the required level looks like."""
-    labels = [escape_ladder_text(label) for label in labels]
+    """Gaps as table rows numbered from `start`, with what the required level looks like.
+    `labels` name the levels, escaped."""
     rows = []
     for number, gap in enumerate(gaps, start):
         head, middle, end = requirements.gap_parts[gap.skill]
-        note = evidence.get(gap.skill)
+        note = _evidence_note(evidence.get(gap.skill, ""))
         rows.append(
-            f'<tr><td class="num">{number}</td>{head}{_evidence_note(note) if note else ""}</th>'
+            f'<tr><td class="num">{number}</td>{head}{note}</th>'
             f'<td class="levels">{labels[gap.rated]}{middle}{gap.priority}{end}'
         )
     return mark_safe("".join(rows))  # every text in it is escaped
