@@ -19,6 +19,7 @@ from assessments.scoring import score as score_ratings
 from roles.models import Category, Role, Skill
 from tests.assessments.conftest import HTMX, answer_all
 from tests.assessments.worked_example import (
+    folded_evidence,
     publish_version_2,
     report_url,
     section,
@@ -398,12 +399,7 @@ def test_long_evidence_in_the_next_step_shows_its_start_and_all_of_it_one_disclo
 
     next_step = section(owner_client.get(report_url(worked)).content.decode(), "next-title")
 
-    folded = re.search(
-        r'<details class="evidence-note evidence-folded"><summary>(.*?)</summary>(.*?)</details>',
-        next_step,
-    )
-    summary, whole = folded.groups()
-    start = html.unescape(text_of(summary))
+    start, whole = folded_evidence(next_step, "evidence-note")
     assert start.startswith("Your evidence: Ran the nightly retraining DAG <for a year>, alone.")
     assert start.endswith("… Read all")
     assert len(start) < 230

@@ -4,7 +4,6 @@ save without JavaScript, the overall note, submitting, and the seeker's "Ask for
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import urljoin
 
@@ -14,7 +13,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Rating, Review, ReviewRating, server_sequence
 from tests.assessments.conftest import HTMX
-from tests.assessments.worked_example import text_of, worked_example
+from tests.assessments.worked_example import folded_evidence, text_of, worked_example
 from tests.factories import (
     AssessmentFactory,
     UserFactory,
@@ -134,12 +133,7 @@ def test_long_evidence_shows_its_start_and_all_of_it_one_disclosure_away(mentor_
     body = mentor_client.get(step_url(worked, "technical")).content.decode()
     python = body[body.index("id=skill-python") : body.index("id=skill-ml-pipelines")]
 
-    folded = re.search(
-        r'<details class="their-evidence evidence-folded"><summary>(.*?)</summary>(.*?)</details>',
-        python,
-    )
-    summary, whole = folded.groups()
-    start = html.unescape(text_of(summary))
+    start, whole = folded_evidence(python, "their-evidence")
     assert start.startswith("Their evidence: Ran the <b>nightly</b> retraining")
     assert start.endswith("… Read all")
     assert len(start) < 230

@@ -4,6 +4,7 @@ to read report pages, shared by the report, export and progress tests."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from django.urls import reverse
 
@@ -116,6 +117,18 @@ def text_of(html: str) -> str:
     """The page's text, tags dropped and whitespace collapsed: what a reader sees."""
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
     return re.sub(r" ([:;,.])", r"\1", text)
+
+
+def folded_evidence(html: str, css_class: str) -> tuple[str, str]:
+    """A long piece of evidence folded in `html` (assessments/evidence.py): the text its
+    summary shows, unescaped, and the HTML of the whole of it."""
+    folded = re.search(
+        rf'<details class="{css_class} evidence-folded"><summary>(.*?)</summary>(.*?)</details>',
+        html,
+    )
+    assert folded, f"no folded evidence of class {css_class}"
+    summary, whole = folded.groups()
+    return unescape(text_of(summary)), whole
 
 
 def section(html: str, heading_id: str) -> str:
