@@ -39,23 +39,43 @@ class SkillFieldset:
 # values go unquoted, and in the questionnaire level 0 ("None") is explained once for the
 # step, by the page's help. Autosave (htmx) posts each fieldset's answer to the skill's rating
 # URL, given relative to the step's own (../../ratings/<skill>/, a review's as the
-# questionnaire's), and shows the outcome in the fieldset's <output>. "What each level means"
-# is the first <details>: opening it shows every level's statement (questionnaire.css).
+# questionnaire's), and shows the outcome in the fieldset's <output>.
 FIELDSET_START = (
     '<fieldset id=skill-{slug} class=skill aria-describedby="about-{slug}{error_id}"'
     ' hx-post=../../ratings/{slug}/ hx-trigger="change, input delay:800ms from:find textarea"'
     ' hx-target="find output" hx-swap=innerHTML hx-sync=this:replace>'
     "<legend>{name}</legend><p id=about-{slug}>{description}</p>{error}"
 )
-LEVELS = (
-    "<div class=levels>{choices}</div><details><summary>What each level means</summary></details>"
+# The questionnaire's levels are named in the row; their statements, which would be over a
+# third of the page, stay on the server until asked for. The chosen level's statement shows
+# under the row (an autosave sends it again, fragments.chosen_statement). "What each level
+# means" is a button: with htmx it fetches the skill's statements (the step page's fragment,
+# ?levels=<skill>) into a disclosure that takes its place, the focus going to its summary
+# (autofocus, which htmx honours in what it swaps in); without JavaScript it posts the step
+# (the choices made are saved) and the step comes back with that skill's statements open.
+# Its own hx-sync: the fieldset's would have it cancel the skill's autosave.
+LEVELS_BUTTON = (
+    "<button name=levels value={slug} class=link-button hx-get=?levels={slug} hx-target=this"
+    " hx-swap=outerHTML hx-sync=this>What each level means</button>"
 )
+LEVEL_LIST = (
+    "<details open class=level-list><summary autofocus>What each level means</summary>"
+    "<dl>{statements}</dl></details>"
+)
+LEVEL_STATEMENT = "<div data-level={value}><dt>{label}</dt><dd>{statement}</dd></div>"
 QUESTION = (
     FIELDSET_START
-    + LEVELS
+    + "<div class=levels>{choices}</div>{chosen}{all_levels}"
     + "<details{evidence_open}><summary>Evidence</summary><textarea name={slug}-evidence"
     ' maxlength={evidence_max} aria-label="Evidence for {name}">{evidence}</textarea></details>'
     "<output></output></fieldset>\n"
+)
+# A review keeps every statement in its page, each in its level's choice: "What each level
+# means" (a <details>) shows them beside their levels, and out of sight they stay in the
+# radios' names (questionnaire.css).
+INLINE_LEVELS = (
+    "<div class=levels>{choices}</div>"
+    "<details class=inline-levels><summary>What each level means</summary></details>"
 )
 # A review's fieldset opens with the seeker's answer: their level and its statement, their
 # evidence, and the Agree button, which without JavaScript posts the whole step agreeing on
@@ -71,7 +91,7 @@ THEIR_ANSWER = (
 REVIEW = (
     FIELDSET_START
     + THEIR_ANSWER
-    + LEVELS
+    + INLINE_LEVELS
     + "<details{comment_open}><summary>Comment</summary><textarea name={slug}-comment"
     ' maxlength={comment_max} aria-label="Your comment on {name}">{comment}</textarea></details>'
     "<output></output></fieldset>\n"
@@ -131,24 +151,60 @@ def _start(slug: str, skill: Skill, error: str) -> dict[str, str]:
 
 
 def questions(
-    version: MatrixVersion, skills: Sequence[Skill], shown: dict[int, Shown]
+    version: MatrixVersion,
+    skills: Sequence[Skill],
+    shown: dict[int, Shown],
+    *,
+    open_levels: str = "",
 ) -> list[SkillFieldset]:
     """The questionnaire's skills of a step, every text escaped; `shown` has (level chosen,
-    evidence, error) for each skill answered or posted."""
+    evidence, error) for each skill answered or posted; the skill whose slug is `open_levels`
+    shows every level's statement."""
     levels = _level_labels(version)
     fieldsets = []
     for skill in skills:
         chosen, evidence, error = shown.get(skill.pk, ("", "", ""))
         slug = escape(skill.slug)
+        if skill.slug == open_levels:
+            all_levels = _level_list(levels, skill.levels)
+        else:
+            all_levels = LEVELS_BUTTON.format(slug=slug)
         fieldset = QUESTION.format(
             **_start(slug, skill, error),
-            choices=_choices(slug, levels, chosen, skill.levels),
+            choices=_choices(slug, levels, chosen, {}),
+            chosen=chosen_statement(skill, chosen),
+            all_levels=all_levels,
             evidence_open=" open" if evidence else "",
             evidence_max=EVIDENCE_MAX_LENGTH,
             evidence=escape(evidence),
         )
         fieldsets.append(SkillFieldset(skill.slug, skill.name, error, mark_safe(fieldset)))
     return fieldsets
+
+
+def level_list(version: MatrixVersion, skill: Skill) -> SafeString:
+    """What "What each level means" opens to in the questionnaire: every level of the skill
+    with its statement (level 0, explained by the page's help, has none)."""
+    return mark_safe(_level_list(_level_labels(version), skill.levels))
+
+
+def _level_list(levels: list[tuple[str, str]], statements: dict[str, str]) -> str:
+    return LEVEL_LIST.format(
+        statements="".join(
+            LEVEL_STATEMENT.format(value=value, label=label, statement=escape(statements[value]))
+            for value, label in levels
+            if statements.get(value)
+        ),
+    )
+
+
+def chosen_statement(skill: Skill, chosen: str, *, oob: bool = False) -> str:
+    """Under a questionnaire skill's row: the statement of the level chosen (`chosen`, a
+    level's value or ""), or nothing. An autosave sends it again out of band (`oob`), into
+    the skill's row."""
+    statement = escape(skill.levels.get(chosen, "")) if chosen else ""
+    target = f' hx-swap-oob="innerHTML:#skill-{escape(skill.slug)} > .chosen"' if oob else ""
+    return f"<p class=chosen{target}>{statement}</p>"
 
 
 def reviews(

@@ -1,6 +1,7 @@
 """The parts of a questionnaire step that every autosave sends again: how the answer went (a
 review's too), the list of steps, the overall progress and the offer to answer 0 to the rest
-of the step. The step page and the review-and-submit page print the same ones."""
+of the step (the chosen level's statement too, made by fieldsets.py as the skill's row is).
+The step page and the review-and-submit page print the same ones."""
 
 from __future__ import annotations
 
@@ -198,13 +199,18 @@ def autosave_response(
     version: MatrixVersion,
     progress: Progress,
     current: StepProgress,
+    *,
+    chosen: str = "",
 ) -> SafeString:
-    """An autosave's answer: how it went (`save_status`, for the answer's row), then the
-    step list, the overall progress and the mark-none offer again, swapped in out of band."""
+    """An autosave's answer: how it went (`save_status`, for the answer's row), then, swapped
+    in out of band, the statement of the level that stands (`chosen`, the questionnaire's:
+    fieldsets.chosen_statement), the step list, the overall progress and the mark-none
+    offer."""
     return mark_safe(
         "\n".join(
             [
                 save_status,
+                chosen,
                 step_nav(assessment_id, progress, current=current, oob=True),
                 overall_progress(progress, current, oob=True),
                 mark_none(assessment_id, version, current, oob=True),

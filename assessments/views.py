@@ -241,15 +241,25 @@ def resume(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @never_cache  # a cached copy would number its answers from a stale clock (autosave.js)
-def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def step(request: HtmxHttpRequest, assessment_id: uuid.UUID, category_slug: str) -> HttpResponse:
+    """One step of the questionnaire. `levels` names a skill of the step whose statements
+    show: ?levels=<skill> opens them on the page (for htmx, it is only that skill's
+    statements), and a POST with it saves the step, then comes back with them open."""
     assessment = _get_own_assessment_or_404(request, assessment_id)
     if assessment.is_submitted:
         return _submitted_already(request, assessment)
+    data = request.POST if request.method == "POST" else request.GET
+    open_levels = data.get("levels", "")
+    if open_levels and request.method == "GET" and wants_fragment(request):
+        return _level_list(assessment, category_slug, open_levels)
     progress = assessment.progress()
     current = progress.step(category_slug)
     if current is None:
         raise Http404("No such step in this assessment.")
     skills = step_skills(assessment.version, current.category)
+    if all(skill.slug != open_levels for skill in skills):
+        open_levels = ""
     stored = _stored_answers(assessment, current.category)
     # (level chosen, evidence, error) by skill id; forms only for a posted step.
     shown = {pk: (str(answer["level"]), answer["evidence"], "") for pk, answer in stored.items()}
@@ -271,8 +281,15 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
                     f"{len(answers) - written} changed meanwhile in another tab or window: "
                     "those newer answers were kept.",
                 )
-            else:
+            elif answers or not open_levels:
                 messages.success(request, f"Saved your answers on {current.category.name}.")
+            if open_levels:
+                # "What each level means" without JavaScript: back to the step, that skill's
+                # statements open.
+                return HttpResponseSeeOther(
+                    f"{_step_url(assessment, category_slug)}?levels={open_levels}"
+                    f"#skill-{open_levels}"
+                )
             if request.POST.get("then") == "mark-none":
                 # "Answer None to the rest" without JavaScript: the choices made on the page
                 # are saved first, then the rest is confirmed.
@@ -285,7 +302,7 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
             return HttpResponseSeeOther(_step_url(assessment, following.category.slug))
         status = 400
         shown = {skill.pk: fieldsets.shown_by_form(form) for skill, form in rows}
-    questions = fieldsets.questions(assessment.version, skills, shown)
+    questions = fieldsets.questions(assessment.version, skills, shown, open_levels=open_levels)
     context = {
         "assessment": assessment,
         "progress": progress,
@@ -300,6 +317,14 @@ def step(request: HttpRequest, assessment_id: uuid.UUID, category_slug: str) -> 
         "invalid": [question for question in questions if question.error],
     }
     return render(request, "assessments/step.html", context, status=status)
+
+
+def _level_list(assessment: Assessment, category_slug: str, skill_slug: str) -> HttpResponse:
+    """A skill's statements, for "What each level means" with htmx."""
+    skill = version_skill(assessment.version, skill_slug)
+    if skill is None or skill.category.slug != category_slug:
+        raise Http404("No such skill in this step.")
+    return HttpResponse(fieldsets.level_list(assessment.version, skill))
 
 
 def _stored_answers(assessment: Assessment, category: Category) -> dict[int, dict]:
@@ -391,19 +416,21 @@ def rate(request: HtmxHttpRequest, assessment_id: uuid.UUID, skill_slug: str) ->
         return HttpResponseSeeOther(
             f"{_step_url(assessment, skill.category.slug)}#skill-{skill.slug}"
         )
+    stands = answer.level
     if saved:
         save_status = fragments.answer_saved(answer.level, level_name)
     else:
         # A newer answer (a later request, another tab) was stored first: that one stands,
         # and the page shows it instead of the one refused.
-        stored = _stored_level(assessment, skill)
-        stored_label = f"{stored} {assessment.version.level_name(stored)}"
-        save_status = fragments.newer_answer_stands(stored, stored_label)
+        stands = _stored_level(assessment, skill)
+        stored_label = f"{stands} {assessment.version.level_name(stands)}"
+        save_status = fragments.newer_answer_stands(stands, stored_label)
     progress = assessment.progress()
     current = progress.step(skill.category.slug)
+    chosen = fieldsets.chosen_statement(skill, str(stands), oob=True)
     return HttpResponse(
         fragments.autosave_response(
-            save_status, assessment.pk, assessment.version, progress, current
+            save_status, assessment.pk, assessment.version, progress, current, chosen=chosen
         )
     )
 

@@ -1,7 +1,8 @@
 // Autosave glue for the questionnaire and a mentor's review; htmx makes the requests. Numbers
 // every answer so the server keeps the newest one, maps the step form's field names to the
 // autosave URL's, shows failed saves with a retry button, sends text typed just before the page
-// goes away, and makes a review's Agree button choose the seeker's level (which autosaves it).
+// goes away, makes a review's Agree button choose the seeker's level (which autosaves it), and
+// reloads when a request was sent to log in.
 // No eval, no inline handlers.
 (function () {
   "use strict";
@@ -175,7 +176,6 @@
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (autosavePrefix(event.detail.elt) === undefined) return;
     const xhr = event.detail.xhr;
     const asked = new URL(event.detail.requestConfig.path, window.location.href);
     if (xhr.responseURL && new URL(xhr.responseURL).pathname !== asked.pathname) {
@@ -185,6 +185,16 @@
       window.location.reload();
     }
   });
+
+  // "What each level means" could not fetch the statements: do what it does without
+  // JavaScript, post the step and come back with them open.
+  function openLevelsWithoutFetching(event) {
+    const button = event.detail.elt;
+    if (!button.matches || !button.matches("button[name=levels]") || !button.form) return;
+    button.form.requestSubmit(button);
+  }
+
+  document.addEventListener("htmx:responseError", openLevelsWithoutFetching);
 
   document.addEventListener("htmx:responseError", function (event) {
     const elt = event.detail.elt;

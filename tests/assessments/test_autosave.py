@@ -35,6 +35,22 @@ def test_htmx_save_answers_with_the_saved_fragment_and_progress(owner_client, as
     assert stored(assessment) == {skill.slug: (3, "", 10)}
 
 
+def test_the_saved_levels_statement_goes_under_the_row(owner_client, assessment, skill):
+    response = owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 3, "seq": 10}, headers=HTMX
+    )
+
+    assert (
+        f'<p class=chosen hx-swap-oob="innerHTML:#skill-{skill.slug} > .chosen">'
+        f"{skill.statement(3)}</p>"
+    ) in response.content.decode()
+    # Level 0 has none: the row's statement is emptied.
+    response = owner_client.post(
+        rate_url(assessment, skill.slug), {"level": 0, "seq": 11}, headers=HTMX
+    )
+    assert '> .chosen"></p>' in response.content.decode()
+
+
 def test_the_ladders_words_in_the_fragment_are_escaped(owner_client, owner):
     version = make_ladder(
         skills=2, categories=1, publish=False, scale=["<None>", "B&sic", "Mid", "Top"]
@@ -100,6 +116,9 @@ def test_an_older_answer_arriving_late_does_not_overwrite_a_newer_one(
     assert "4 Advanced" in body
     assert 'data-revert data-stored-level="4"' in body
     assert "Saved:" not in body
+    # The statement under the row is the one of the answer that stands.
+    assert f'> .chosen">{skill.statement(4)}</p>' in body
+    assert skill.statement(1) not in body
     assert stored(assessment)[skill.slug] == (4, "", 200)
 
 

@@ -393,31 +393,173 @@ def test_a_submitted_assessment_leads_to_its_report(owner_client, submitted):
 # --- One step ---------------------------------------------------------------------------
 
 
-def test_a_step_shows_each_skill_with_its_own_statements_per_level(owner_client, assessment):
+def fieldset_of(body: str, slug: str) -> str:
+    return re.search(rf"<fieldset id=skill-{slug} .*?</fieldset>", body, re.S).group(0)
+
+
+def test_a_step_shows_each_skill_as_a_row_of_its_level_names(owner_client, assessment):
     response = owner_client.get(step_url(assessment, "cat-0"))
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "Step 1 of 4: Category 0" in body
     for skill in assessment.version.skills.filter(category__slug="cat-0"):
-        pattern = rf"<fieldset id=skill-{skill.slug} .*?</fieldset>"
-        fieldset = re.search(pattern, body, re.S).group(0)
+        fieldset = fieldset_of(body, skill.slug)
         assert f"<legend>{skill.name}</legend>" in fieldset
         assert f"<p id=about-{skill.slug}>{skill.description}</p>" in fieldset
         assert f'aria-describedby="about-{skill.slug}"' in fieldset
         assert fieldset.count("<input type=radio ") == 6
-        # Level 0 needs no statement of its own: the page says once what it means.
-        assert "<b>0 None</b></label>" in fieldset
-        for level, name in enumerate(assessment.version.scale[1:], start=1):
-            # Each level's statement is part of its choice, so it names the radio too.
-            assert f"<b>{level} {name}</b> <i>{skill.statement(level)}</i>" in fieldset
-        # Every statement one disclosure away; evidence folded until wanted.
-        assert "<details><summary>What each level means</summary></details>" in fieldset
+        for level, name in enumerate(assessment.version.scale):
+            assert f"value={level}><b>{level} {name}</b></label>" in fieldset
+        # Nothing chosen, so no statement: every one is a button away, fetched when asked
+        # for (htmx) or the step saved and shown again with them (without JavaScript).
+        for level in range(1, 6):
+            assert skill.statement(level) not in fieldset
+        assert "<p class=chosen></p>" in fieldset
+        assert (
+            f"<button name=levels value={skill.slug} class=link-button"
+            f" hx-get=?levels={skill.slug} hx-target=this hx-swap=outerHTML hx-sync=this>"
+            "What each level means</button>"
+        ) in fieldset
+        # Evidence folded until wanted.
         assert "<details><summary>Evidence</summary><textarea" in fieldset
         assert f'aria-label="Evidence for {skill.name}"' in fieldset
     assert "<strong>0 None</strong> if you have not used it" in body
     # Skills of other steps are on their own pages.
     assert "Skill 1 description" not in body
+
+
+def test_the_chosen_levels_statement_shows_under_the_row(owner_client, assessment):
+    skills = {skill.slug: skill for skill in assessment.version.skills.all()}
+    Rating.objects.create(assessment=assessment, skill=skills["skill-4"], level=3)
+    Rating.objects.create(assessment=assessment, skill=skills["skill-0"], level=0)
+
+    body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+
+    chosen = fieldset_of(body, "skill-4")
+    assert f"<p class=chosen>{skills['skill-4'].statement(3)}</p>" in chosen
+    assert skills["skill-4"].statement(2) not in chosen
+    # Level 0 has no statement of its own (the page's help says what it means).
+    assert "<p class=chosen></p>" in fieldset_of(body, "skill-0")
+
+
+def test_what_each_level_means_with_htmx_is_the_skills_statements_alone(owner_client, assessment):
+    skill = assessment.version.skills.get(slug="skill-4")
+
+    response = owner_client.get(step_url(assessment, "cat-0"), {"levels": "skill-4"}, headers=HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    assert "<html" not in body
+    # A disclosure, open, taking the button's place; its summary takes the focus.
+    assert body.startswith(
+        "<details open class=level-list><summary autofocus>What each level means</summary><dl>"
+    )
+    for level, name in enumerate(assessment.version.scale[1:], start=1):
+        assert (
+            f"<div data-level={level}><dt>{level} {name}</dt>"
+            f"<dd>{skill.statement(level)}</dd></div>"
+        ) in body
+    assert "<dt>0 None</dt>" not in body
+
+
+@pytest.mark.parametrize("slug", ["no-such-skill", "skill-1"], ids=["unknown", "other-step"])
+def test_what_each_level_means_of_a_skill_not_in_the_step_is_not_found(
+    owner_client, assessment, slug
+):
+    response = owner_client.get(step_url(assessment, "cat-0"), {"levels": slug}, headers=HTMX)
+
+    assert response.status_code == 404
+
+
+def test_what_each_level_means_of_another_users_assessment_is_not_found(
+    outsider_client, assessment
+):
+    response = outsider_client.get(
+        step_url(assessment, "cat-0"), {"levels": "skill-0"}, headers=HTMX
+    )
+
+    assert response.status_code == 404
+    assert "level 1" not in response.content.decode()
+
+
+def test_what_each_level_means_of_a_submitted_assessment_leads_to_the_report(
+    owner_client, submitted
+):
+    response = owner_client.get(step_url(submitted, "cat-0"), {"levels": "skill-0"}, headers=HTMX)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:report", args=[submitted.pk])
+
+
+def test_the_step_page_opens_one_skills_statements_when_asked(owner_client, assessment):
+    skill = assessment.version.skills.get(slug="skill-4")
+
+    body = owner_client.get(step_url(assessment, "cat-0"), {"levels": "skill-4"}).content.decode()
+
+    opened = fieldset_of(body, "skill-4")
+    assert "<details open class=level-list><summary autofocus>" in opened
+    assert "<button name=levels" not in opened
+    for level in range(1, 6):
+        assert f"<dd>{skill.statement(level)}</dd>" in opened
+    # The other skills keep their button.
+    assert "<button name=levels value=skill-0 " in fieldset_of(body, "skill-0")
+    assert body.count("class=level-list") == 1
+    # A slug of another step, or none at all, opens nothing.
+    for slug in ["skill-1", "no-such-skill"]:
+        body = owner_client.get(step_url(assessment, "cat-0"), {"levels": slug}).content.decode()
+        assert "class=level-list" not in body
+
+
+def test_what_each_level_means_without_javascript_saves_the_step_first(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"),
+        {**_step_data(skill_0=(2, "")), "levels": "skill-4"},
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{step_url(assessment, 'cat-0')}?levels=skill-4#skill-skill-4"
+    assert {slug: value[:2] for slug, value in stored(assessment).items()} == {"skill-0": (2, "")}
+    body = owner_client.get(response["Location"]).content.decode()
+    assert "<details open class=level-list>" in fieldset_of(body, "skill-4")
+    assert "Saved your answers on Category 0." in body
+
+
+def test_what_each_level_means_without_a_choice_made_says_nothing_was_saved(
+    owner_client, assessment
+):
+    response = owner_client.post(step_url(assessment, "cat-0"), {"levels": "skill-4"}, follow=True)
+
+    body = response.content.decode()
+    assert "<details open class=level-list>" in fieldset_of(body, "skill-4")
+    assert "Saved your answers" not in body
+    assert stored(assessment) == {}
+
+
+def test_what_each_level_means_with_a_bad_answer_saves_nothing_and_opens_them(
+    owner_client, assessment
+):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"),
+        {**_step_data(skill_0=(2, ""), skill_4=(9, "")), "levels": "skill-0"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert stored(assessment) == {}
+    assert "<details open class=level-list>" in fieldset_of(body, "skill-0")
+    assert "Fix 1 answer to save this page" in body
+
+
+def test_what_each_level_means_of_a_skill_not_in_the_step_just_saves_it(owner_client, assessment):
+    response = owner_client.post(
+        step_url(assessment, "cat-0"), {**_step_data(skill_0=(2, "")), "levels": "skill-1"}
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == step_url(assessment, "cat-1")
+    assert set(stored(assessment)) == {"skill-0"}
 
 
 def test_a_steps_statements_and_level_names_are_escaped(owner_client, owner):
@@ -427,12 +569,20 @@ def test_a_steps_statements_and_level_names_are_escaped(owner_client, owner):
     Skill.objects.filter(version=ladder).update(levels={"1": attack, "2": "A & B"})
     ladder.publish()
     assessment = AssessmentFactory(user=owner, version=ladder)
+    Rating.objects.create(assessment=assessment, skill=ladder.skills.get(slug="skill-0"), level=1)
 
     body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
+    statements = owner_client.get(
+        step_url(assessment, "cat-0"), {"levels": "skill-0"}, headers=HTMX
+    ).content.decode()
 
-    assert attack not in body
-    assert "<b>1 &lt;img src=x onerror=1&gt;</b> <i>&lt;img src=x onerror=1&gt;</i>" in body
-    assert "<b>2 Working</b> <i>A &amp; B</i>" in body
+    assert attack not in body + statements
+    assert "<b>1 &lt;img src=x onerror=1&gt;</b>" in body
+    assert "<p class=chosen>&lt;img src=x onerror=1&gt;</p>" in body
+    assert "<dt>1 &lt;img src=x onerror=1&gt;</dt><dd>&lt;img src=x onerror=1&gt;</dd>" in (
+        statements
+    )
+    assert "<dt>2 Working</dt><dd>A &amp; B</dd>" in statements
 
 
 def test_a_refused_steps_names_descriptions_and_evidence_are_escaped(owner_client, owner):
@@ -738,6 +888,9 @@ LATER_STEP_PAGE_QUERIES = 5
 # skills this process keeps (step_skills): the first request to meet the version reads them.
 AUTOSAVE_QUERIES = 6
 FIRST_OF_THE_VERSION_AUTOSAVE_QUERIES = AUTOSAVE_QUERIES + 1
+# "What each level means" (htmx): session, user, assessment; the skill from the version's
+# skills this process keeps (a draft's: one query more).
+LEVEL_LIST_QUERIES = 3
 
 
 @pytest.fixture
@@ -774,13 +927,28 @@ def test_a_draft_versions_step_reads_its_skills_every_time(
     # Only a published version is immutable: a draft's statements may change between pages.
     ladder = make_ladder(skills=4, roles=2, publish=False)
     assessment = AssessmentFactory(user=owner, version=ladder)
-    owner_client.get(step_url(assessment, "cat-0"))
+    owner_client.get(step_url(assessment, "cat-0"), {"levels": "skill-0"})
     Skill.objects.filter(version=ladder, slug="skill-0").update(levels={"1": "Edited since."})
 
     with django_assert_num_queries(STEP_PAGE_QUERIES):
-        body = owner_client.get(step_url(assessment, "cat-0")).content.decode()
-    assert "<b>1 None</b> <i>Edited since.</i>" not in body
-    assert "<i>Edited since.</i>" in body
+        body = owner_client.get(step_url(assessment, "cat-0"), {"levels": "skill-0"})
+    assert "<dd>Edited since.</dd>" in body.content.decode()
+    with django_assert_num_queries(LEVEL_LIST_QUERIES + 1):
+        statements = owner_client.get(
+            step_url(assessment, "cat-0"), {"levels": "skill-0"}, headers=HTMX
+        )
+    assert "<dd>Edited since.</dd>" in statements.content.decode()
+
+
+def test_what_each_level_means_costs_the_same_queries_whatever_the_size(
+    owner_client, sized_assessment, django_assert_num_queries
+):
+    skill = sized_assessment.version.skills.get(slug="skill-0")
+    url = step_url(sized_assessment, skill.category.slug)
+    owner_client.get(url)
+    with django_assert_num_queries(LEVEL_LIST_QUERIES):
+        response = owner_client.get(url, {"levels": skill.slug}, headers=HTMX)
+    assert f"<dd>{skill.statement(5)}</dd>" in response.content.decode()
 
 
 def test_an_autosave_costs_the_same_queries_whatever_the_size(
@@ -979,8 +1147,8 @@ def test_answering_none_costs_the_same_queries_whatever_the_size(
 
 # HTML bytes per skill of each step of the shipped MLOps ladder (bench/questionnaire.py
 # measures the same in a browser, with the page heights). The skill's own words (its name,
-# description and five level statements) are 680 to 860 of them.
-STEP_BYTES_PER_SKILL = 2350
+# description and level names) are 190 to 250 of them; its statements come when asked for.
+STEP_BYTES_PER_SKILL = 1800
 
 
 def test_each_step_of_the_mlops_ladder_stays_under_its_bytes_per_skill(owner_client, owner):

@@ -108,7 +108,9 @@ def test_a_step_shows_the_seekers_answer_above_the_mentors_row_of_levels(mentor_
     assert python.count("<small>") == 1
     assert "checked" not in python
     # Every statement one disclosure away; the comment folded away while it is empty.
-    assert "<details><summary>What each level means</summary></details>" in python
+    assert (
+        "<details class=inline-levels><summary>What each level means</summary></details>" in python
+    )
     assert "<details><summary>Comment</summary><textarea name=python-comment" in python
     # Each answer autosaves to the skill's review rating URL, given relative to the step's.
     hx_post = re.search(r"hx-post=(\S+)", python).group(1)

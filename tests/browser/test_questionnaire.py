@@ -98,7 +98,7 @@ def _answer(page, skill: Skill, level: int, level_name: str) -> None:
 
 
 def _radio(page, skill: Skill, level: int, level_name: str):
-    # Named by the level and its statement: "2 Working Modifies existing pipeline scripts..."
+    # Named by the level: "2 Working".
     name = re.compile(rf"^{level} {re.escape(level_name)}\b")
     return _skill_group(page, skill).get_by_role("radio", name=name)
 
@@ -280,6 +280,7 @@ def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
     for box in page.locator(f"#skill-{skills[0].slug} .levels b").all():
         assert box.bounding_box()["height"] >= 44
     _skill_group(page, skills[1]).get_by_text("What each level means").tap()
+    expect(_skill_group(page, skills[1]).get_by_text(skills[1].statement(5))).to_be_visible()
     assert page_has_no_horizontal_scroll(page)
     page.screenshot(path=artifacts / "step-phone.png", full_page=True)
 
@@ -369,6 +370,7 @@ def test_start_step_and_submit_pages_pass_an_accessibility_scan(page, live_serve
     _answer(page, skills[0], 2, scale[2])
     _answer(page, skills[1], 0, scale[0])
     _skill_group(page, skills[0]).get_by_text("What each level means").click()
+    expect(_skill_group(page, skills[0]).get_by_text(skills[0].statement(5))).to_be_visible()
     _skill_group(page, skills[1]).get_by_text("Evidence", exact=True).click()
     assert axe_violations(page, impacts=ALL_IMPACTS) == []
     assert page_has_no_horizontal_scroll(page)
@@ -523,33 +525,122 @@ def test_autosave_works_under_the_strict_content_security_policy(page, live_serv
 # --- A compact step ----------------------------------------------------------------------
 
 
-def _on_screen(locator) -> bool:
-    """Shown on screen: out of sight text (still read by screen readers) is a 1 px box."""
-    box = locator.bounding_box()
-    return box is not None and box["width"] > 10 and box["height"] > 10
+def _statements_of(page, skill: Skill):
+    """The skill's list of every level with its statement ("What each level means")."""
+    return page.locator(f"#skill-{skill.slug} .level-list dl")
 
 
-def test_every_statement_is_one_disclosure_away_without_javascript(no_js_page, live_server):
+def _chosen_statement(page, skill: Skill):
+    """The statement under the skill's row: the chosen level's."""
+    return page.locator(f"#skill-{skill.slug} > .chosen")
+
+
+def test_every_statement_is_one_action_away_without_javascript(no_js_page, live_server):
     page = no_js_page
-    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
     skill = skills[0]
     group = _skill_group(page, skill)
-    statement = group.get_by_text(skill.statement(3))
+    expect(group.get_by_text(skill.statement(3))).to_have_count(0)
 
-    # Folded: only the chosen level's statement shows, under the row of levels.
-    assert not _on_screen(statement)
+    # Chosen but not saved yet: "What each level means" saves the step, then shows the
+    # statements of that skill, the chosen one marked.
     _choose(page, skill, 3, "Practitioner")
-    assert _on_screen(statement)
-    assert not _on_screen(group.get_by_text(skill.statement(4)))
-
-    group.get_by_text("What each level means").click()
+    group.get_by_role("button", name="What each level means").click()
+    expect(page).to_have_url(re.compile(rf"\?levels={skill.slug}#skill-{skill.slug}$"))
+    assert _stored_levels(assessment) == {skill.slug: 3}
+    statements = _statements_of(page, skill)
     for level in range(1, 6):
-        assert _on_screen(group.get_by_text(skill.statement(level)))
+        expect(statements.get_by_text(skill.statement(level))).to_be_visible()
+    marked = statements.locator("dd").filter(has_text=skill.statement(3))
+    expect(marked).to_have_css("border-left-color", "rgb(27, 94, 120)")
+    expect(statements.locator("dd").first).to_have_css("border-left-color", "rgba(0, 0, 0, 0)")
     # Level 0's meaning is said once for the whole step, above the skills.
-    assert _on_screen(page.get_by_text("0 None if you have not used it"))
-    # A statement picks its level too.
-    group.get_by_text(skill.statement(1)).click()
-    expect(_radio(page, skill, 1, "Awareness")).to_be_checked()
+    expect(statements.get_by_text("0 None")).to_have_count(0)
+    expect(page.get_by_text("0 None if you have not used it")).to_be_visible()
+    # Said once: the statement under the row gives way to the list while it is open.
+    expect(_chosen_statement(page, skill)).to_be_hidden()
+
+    group.get_by_text("What each level means").click()  # closes the list
+    expect(statements).to_be_hidden()
+    expect(_chosen_statement(page, skill)).to_have_text(skill.statement(3))
+    expect(_chosen_statement(page, skill)).to_be_visible()
+    # The other skills' statements stay on the server.
+    expect(_skill_group(page, skills[1]).get_by_text(skills[1].statement(3))).to_have_count(0)
+
+
+def test_what_each_level_means_opens_by_keyboard_without_javascript(no_js_page, live_server):
+    page = no_js_page
+    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[1]
+
+    _skill_group(page, skill).get_by_role("button", name="What each level means").focus()
+    page.keyboard.press("Enter")
+
+    expect(_statements_of(page, skill).get_by_text(skill.statement(5))).to_be_visible()
+    # The keyboard goes on from the skill's place in the page: its levels, then its list.
+    page.keyboard.press("Tab")
+    expect(_radio(page, skill, 0, "None")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(_skill_group(page, skill).get_by_text("What each level means")).to_be_focused()
+
+
+def test_the_chosen_levels_statement_follows_each_answer(page, live_server):
+    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
+    expect(_chosen_statement(page, skill)).to_be_hidden()
+
+    _answer(page, skill, 3, "Practitioner")
+    expect(_chosen_statement(page, skill)).to_have_text(skill.statement(3))
+    _answer(page, skill, 1, "Awareness")
+    expect(_chosen_statement(page, skill)).to_have_text(skill.statement(1))
+    # Level 0 has none.
+    _answer(page, skill, 0, "None")
+    expect(_chosen_statement(page, skill)).to_be_hidden()
+    # Nobody else's row changed.
+    expect(_chosen_statement(page, skills[1])).to_be_hidden()
+
+
+def test_what_each_level_means_fetches_the_statements_in_place(page, live_server):
+    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[0]
+    _answer(page, skill, 2, "Working")
+
+    _skill_group(page, skill).get_by_role("button", name="What each level means").click()
+
+    statements = _statements_of(page, skill)
+    expect(statements.get_by_text(skill.statement(5))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/steps/cat-0/$"))  # no new page
+    # The chosen level is marked in the list, and follows the next choice.
+    working = statements.locator("dd").filter(has_text=skill.statement(2))
+    expect(working).to_have_css("border-left-color", "rgb(27, 94, 120)")
+    _answer(page, skill, 4, "Advanced")
+    expect(working).to_have_css("border-left-color", "rgba(0, 0, 0, 0)")
+    advanced = statements.locator("dd").filter(has_text=skill.statement(4))
+    expect(advanced).to_have_css("border-left-color", "rgb(27, 94, 120)")
+    # Fetched once: closing and opening again is the page's own disclosure.
+    summary = _skill_group(page, skill).get_by_text("What each level means")
+    summary.click()
+    expect(statements).to_be_hidden()
+    summary.click()
+    expect(statements).to_be_visible()
+
+
+def test_what_each_level_means_falls_back_to_saving_the_step_when_the_fetch_fails(
+    page, live_server
+):
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    skill = skills[1]
+    page.route(re.compile(r"\?levels="), lambda route: route.fulfill(status=500, body="Broken"))
+    _answer(page, skills[0], 2, "Working")
+
+    _skill_group(page, skill).get_by_role("button", name="What each level means").click()
+
+    # The step posted as without JavaScript: back on it with the statements open.
+    expect(page).to_have_url(re.compile(rf"\?levels={skill.slug}#skill-{skill.slug}$"))
+    page.unroute(re.compile(r"\?levels="))
+    expect(_statements_of(page, skill).get_by_text(skill.statement(5))).to_be_visible()
+    expect(_radio(page, skills[0], 2, "Working")).to_be_checked()
+    assert _stored_levels(assessment) == {skills[0].slug: 2}
 
 
 def test_the_disclosures_work_with_the_keyboard(page, live_server):
@@ -562,9 +653,13 @@ def test_the_disclosures_work_with_the_keyboard(page, live_server):
     page.keyboard.press("ArrowRight")
     expect(_status(page, skill)).to_contain_text("Saved: 1 Awareness")
     page.keyboard.press("Tab")
-    expect(group.get_by_text("What each level means")).to_be_focused()
+    expect(group.get_by_role("button", name="What each level means")).to_be_focused()
     page.keyboard.press("Enter")
-    assert _on_screen(group.get_by_text(skill.statement(5)))
+    # Fetched in place, the focus on the disclosure that took the button's place (once htmx
+    # has settled what it swapped in: it gives the focus then).
+    expect(group.get_by_text(skill.statement(5))).to_be_visible()
+    expect(group.locator(".level-list")).not_to_have_class(re.compile("htmx-added"))
+    expect(group.get_by_text("What each level means")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(group.get_by_label("Evidence")).to_be_visible()
