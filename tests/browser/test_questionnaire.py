@@ -584,6 +584,20 @@ def test_what_each_level_means_opens_by_keyboard_without_javascript(no_js_page, 
     expect(_skill_group(page, skill).get_by_text("What each level means")).to_be_focused()
 
 
+def test_enter_on_a_level_saves_the_step_and_moves_on(no_js_page, live_server):
+    # Each skill's "What each level means" is a submit button of the step's form: Enter must
+    # not press the first of them.
+    page = no_js_page
+    assessment, skills = _open_a_step(page, live_server, skills=4, categories=2)
+
+    _radio(page, skills[1], 0, "None").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/steps/cat-1/$"))
+    assert _stored_levels(assessment) == {skills[1].slug: 1}
+
+
 def test_the_chosen_levels_statement_follows_each_answer(page, live_server):
     _, skills = _open_a_step(page, live_server, skills=4, categories=2)
     skill = skills[0]
