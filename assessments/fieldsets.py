@@ -102,36 +102,35 @@ FIELD_ERROR = "<p id=error-{slug} class=field-error><strong>Not saved:</strong> 
 THEIR_EVIDENCE_LABEL = "<span class=their-label>Their evidence:</span>"
 
 
-def _choice(slug: str, value: str, chosen: str, label: str, statement: str, mark: str = "") -> str:
-    """One level of a skill as a radio, checked when it is the level chosen, with its
-    statement if it has one (the questionnaire's level 0 has none) and a mark if given (a
-    review's "<seeker>'s level"); the statement escaped here (slug, label and mark are
-    already)."""
+def _radio(slug: str, value: str, chosen: str) -> str:
+    """A level's radio, checked when it is the level chosen, opening its label."""
     checked = " checked" if value == chosen else ""
-    marked = f" <small>{mark}</small>" if mark else ""
-    words = f" <i>{escape(statement)}</i>" if statement else ""
-    return (
-        f"<label><input type=radio name={slug}-level value={value}{checked}>"
-        f"<b>{label}{marked}</b>{words}</label>"
-    )
+    return f"<label><input type=radio name={slug}-level value={value}{checked}>"
 
 
-def _choices(
+def _choices(slug: str, levels: list[tuple[str, str]], chosen: str) -> str:
+    """The questionnaire's row of levels (_level_labels): each label is its level's box."""
+    return "".join(f"{_radio(slug, value, chosen)}{label}</label>" for value, label in levels)
+
+
+def _choices_with_statements(
     slug: str,
     levels: list[tuple[str, str]],
     chosen: str,
     statements: dict[str, str],
-    marked: str = "",
-    mark: str = "",
+    marked: str,
+    mark: str,
 ) -> str:
-    """A skill's row of levels (_level_labels), each with its statement, the one `marked`
-    (a review's seeker's level) with `mark`."""
-    return "".join(
-        _choice(
-            slug, value, chosen, label, statements.get(value, ""), mark if value == marked else ""
-        )
-        for value, label in levels
-    )
+    """A review's row of levels (_level_labels): each level's box a <b>, with its statement
+    beside it (escaped here; slug, labels and mark are already), the one `marked` (the
+    seeker's level) with `mark`."""
+    choices = []
+    for value, label in levels:
+        marking = f" <small>{mark}</small>" if value == marked else ""
+        statement = statements.get(value, "")
+        words = f" <i>{escape(statement)}</i>" if statement else ""
+        choices.append(f"{_radio(slug, value, chosen)}<b>{label}{marking}</b>{words}</label>")
+    return "".join(choices)
 
 
 def _level_labels(version: MatrixVersion) -> list[tuple[str, str]]:
@@ -171,7 +170,7 @@ def questions(
             all_levels = LEVELS_BUTTON.format(slug=slug)
         fieldset = QUESTION.format(
             **_start(slug, skill, error),
-            choices=_choices(slug, levels, chosen, {}),
+            choices=_choices(slug, levels, chosen),
             chosen=chosen_statement(skill, chosen),
             all_levels=all_levels,
             evidence_open=" open" if evidence else "",
@@ -231,7 +230,7 @@ def reviews(
             their_label=levels[their_level][1],
             their_statement=escape(statements.get(theirs, "")),
             their_evidence=_their_evidence(evidence),
-            choices=_choices(slug, levels, chosen, statements, marked=theirs, mark=mark),
+            choices=_choices_with_statements(slug, levels, chosen, statements, theirs, mark),
             comment_open=" open" if comment else "",
             comment_max=COMMENT_MAX_LENGTH,
             comment=escape(comment),

@@ -81,7 +81,7 @@ def _choose(page, skill: Skill, level: int, level_name: str) -> None:
 def _level_label(page, skill: Skill, level: int, level_name: str):
     # Scoped by the fieldset's id, not its accessible name: naming every group of a long step
     # on each click would slow the whole-ladder flow down (the names have their own test).
-    return page.locator(f"#skill-{skill.slug} .levels b").get_by_text(
+    return page.locator(f"#skill-{skill.slug} .levels label").get_by_text(
         f"{level} {level_name}", exact=True
     )
 
@@ -277,7 +277,7 @@ def test_start_and_step_pages_fit_a_phone_and_answers_are_tappable(
     expect(_status(page, skills[0])).to_contain_text("Saved: 3 Practitioner")
     assert _stored_levels(assessment) == {skills[0].slug: 3}
     # Every level is a target large enough for a thumb.
-    for box in page.locator(f"#skill-{skills[0].slug} .levels b").all():
+    for box in page.locator(f"#skill-{skills[0].slug} .levels label").all():
         assert box.bounding_box()["height"] >= 44
     _skill_group(page, skills[1]).get_by_text("What each level means").tap()
     expect(_skill_group(page, skills[1]).get_by_text(skills[1].statement(5))).to_be_visible()
