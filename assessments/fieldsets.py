@@ -1,7 +1,8 @@
 """A step's skills as its page prints them, each a fieldset made in one piece: the seeker's
 questions (the questionnaire) and a mentor's review of the seeker's answers. Both show the
 levels as one row of choices, the chosen level's statement under it and every statement one
-disclosure away (questionnaire.css)."""
+action away (questionnaire.css): in a review from the page, in the questionnaire fetched when
+asked for (level_list)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ FIELDSET_START = (
 )
 # The questionnaire's levels are named in the row; their statements, which would be over a
 # third of the page, stay on the server until asked for. The chosen level's statement shows
-# under the row (an autosave sends it again, fragments.chosen_statement). "What each level
+# under the row (an autosave sends it again: chosen_statement). "What each level
 # means" is a button: with htmx it fetches the skill's statements (the step page's fragment,
 # ?levels=<skill>) into a disclosure that takes its place, the focus going to its summary
 # (autofocus, which htmx honours in what it swaps in); without JavaScript it posts the step
