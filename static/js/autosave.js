@@ -1,8 +1,9 @@
 // Autosave glue for the questionnaire and a mentor's review; htmx makes the requests. Numbers
 // every answer so the server keeps the newest one, maps the step form's field names to the
 // autosave URL's, shows failed saves with a retry button, sends text typed just before the page
-// goes away, makes a review's Agree button choose the seeker's level (which autosaves it), and
-// reloads when a request was sent to log in.
+// goes away, makes a review's Agree button choose the seeker's level (which autosaves it),
+// reloads when a request was sent to log in, and posts the step when "What each level means"
+// cannot fetch a skill's statements.
 // No eval, no inline handlers.
 (function () {
   "use strict";
