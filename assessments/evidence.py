@@ -1,5 +1,5 @@
-"""A person's evidence beside a skill, as a mentor's review step and the report's next step show
-it: in full when short; when long, its first words, with all of it one click away (a
+"""A person's evidence beside a skill, as a mentor's review step and the report's next step and
+tables show it: in full when short; when long, its first words, with all of it one click away (a
 <details>, which works without JavaScript and with the keyboard), so that a paragraph of it
 does not make its skill several times taller than the others."""
 

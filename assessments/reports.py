@@ -26,7 +26,7 @@ from assessments.charts import (
     escape_ladder_text,
     radar,
 )
-from assessments.evidence import evidence_note
+from assessments.evidence import PREVIEW, evidence_note
 from assessments.kept import Kept
 from assessments.scored import (
     Scored,
@@ -615,7 +615,11 @@ YOUR_EVIDENCE = '<span class="muted">Your evidence:</span>'
 
 
 def _evidence_note(evidence: str) -> str:
-    return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
+    # A row per skill and role: short evidence, most of it, costs a length check more than it
+    # did; long evidence folds as the next step's does, lest a paragraph make its row tall.
+    if len(evidence) <= PREVIEW:
+        return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
+    return evidence_note(evidence, "Your evidence:", escape(evidence), "cell-note evidence-note")
 
 
 def skill_rows(

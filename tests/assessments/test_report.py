@@ -407,6 +407,44 @@ def test_long_evidence_in_the_next_step_shows_its_start_and_all_of_it_one_disclo
     assert "<for a year>" not in next_step  # the person's words are text, never markup
 
 
+def test_long_evidence_in_the_tables_shows_its_start_and_all_of_it_one_disclosure_away(
+    owner_client, worked
+):
+    evidence = "Ran the nightly retraining DAG <script>alert(1)</script> & its alerts. " * 10
+    Rating.objects.filter(assessment=worked, skill__slug="ml-pipelines").update(evidence=evidence)
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    gaps = body[body.index('<table class="table gap-table">') :]
+    skills = body[body.index('aria-labelledby="skills-senior"') :]
+    for table in (gaps[: gaps.index("</table>")], skills[: skills.index("</table>")]):
+        start, whole = folded_evidence(table, "cell-note evidence-note")
+        assert start.startswith("Your evidence: Ran the nightly retraining DAG <script>")
+        assert start.endswith("… Read all")
+        assert len(start) < 230
+        assert html.unescape(text_of(whole)) == evidence.strip()
+    # The next step, both roles' gaps and skill tables: folded in each, whole in none.
+    assert body.count(" evidence-folded") == 5
+    assert '<span class="cell-note evidence-note">' not in body
+    assert "<script>alert" not in body  # the person's words are text, never markup
+
+
+def test_evidence_up_to_the_preview_length_prints_whole_in_the_tables(owner_client, worked):
+    short = ("Ran the DAG <for a year> & more. " * 6)[:180]
+    long = short + "!"
+    Rating.objects.filter(assessment=worked, skill__slug="ml-pipelines").update(evidence=short)
+    Rating.objects.filter(assessment=worked, skill__slug="monitoring").update(evidence=long)
+
+    body = owner_client.get(report_url(worked)).content.decode()
+
+    # ML pipelines is a gap of both roles, Monitoring of the target only; both are in both
+    # skill tables.
+    whole = f'<span class="cell-note evidence-note">Your evidence: {html.escape(short)}</span>'
+    assert body.count(whole) == 4
+    assert body.count('<details class="cell-note evidence-note evidence-folded">') == 3
+    assert "<for a year>" not in body
+
+
 # --- Who may see it --------------------------------------------------------------------------
 
 
