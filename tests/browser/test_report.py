@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Rating
 from tests.assessments.worked_example import worked_example
 from tests.browser.conftest import (
     ALL_IMPACTS,
@@ -98,6 +98,30 @@ def test_the_report_prints_to_a_pdf_of_the_whole_report(page, reported, artifact
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
     assert pages >= 2  # the whole report, not a first screenful
+
+
+def test_long_evidence_prints_whole_where_the_screen_shows_its_start(page):
+    user = UserFactory()
+    assessment = worked_example(user)
+    evidence = "Ran the nightly retraining DAG <for a year>, alone. " * 10
+    Rating.objects.filter(assessment=assessment, skill__slug="ml-pipelines").update(
+        evidence=evidence
+    )
+    log_in_with_the_form(page, user, PASSWORD)
+    page.goto(f"/assessments/{assessment.pk}/report/")
+    # The next step, and both roles' gaps and skill tables.
+    folded = page.locator("details.evidence-folded")
+    expect(folded).to_have_count(5)
+    expect(folded.first.locator(".evidence-more")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    # Paper cannot be clicked: all of it, read as short evidence reads, without "Read all".
+    for note in folded.all():
+        expect(note.locator("p")).to_be_visible()
+        expect(note.locator(".evidence-more")).to_be_hidden()
+        shown = " ".join(note.inner_text().split())
+        assert shown == "Your evidence: " + evidence.strip()
 
 
 def test_the_report_opens_with_the_next_step_on_screen(page, reported):
