@@ -384,7 +384,8 @@ def test_the_persons_evidence_is_beside_the_skill(owner_client, worked):
     body = owner_client.get(report_url(worked)).content.decode()
 
     note = "Your evidence: Ran the nightly retraining DAG &lt;for a year&gt;."
-    # In the next step, the target's gaps and every skill's table (target and next role).
+    # In the next step (its label in markup of its own), and in the gap table and the skill
+    # table of both the target and the next role.
     assert text_of(section(body, "next-title")).count("Your evidence:") == 1
     assert body.count(note) == 4
     assert "<for a year>" not in body  # the person's words are text, never markup
