@@ -584,6 +584,17 @@ def test_what_each_level_means_opens_by_keyboard_without_javascript(no_js_page, 
     expect(_skill_group(page, skill).get_by_text("What each level means")).to_be_focused()
 
 
+def test_what_each_level_means_after_the_session_ended_goes_to_log_in(page, live_server):
+    _, skills = _open_a_step(page, live_server, skills=4, categories=2)
+    page.context.clear_cookies()
+
+    _skill_group(page, skills[0]).get_by_role("button", name="What each level means").click()
+
+    # The page itself goes to log in (and back here after), not the login form into the row.
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    expect(page.locator(".level-list")).to_have_count(0)
+
+
 def test_enter_on_a_level_saves_the_step_and_moves_on(no_js_page, live_server):
     # Each skill's "What each level means" is a submit button of the step's form: Enter must
     # not press the first of them.
