@@ -202,7 +202,7 @@ def chosen_statement(skill: Skill, chosen: str, *, oob: bool = False) -> str:
     """Under a questionnaire skill's row: the statement of the level chosen (`chosen`, a
     level's value or ""), or nothing. An autosave sends it again out of band (`oob`), into
     the skill's row."""
-    statement = escape(skill.levels.get(chosen, "")) if chosen else ""
+    statement = escape(skill.levels.get(chosen, ""))
     target = f' hx-swap-oob="innerHTML:#skill-{escape(skill.slug)} > .chosen"' if oob else ""
     return f"<p class=chosen{target}>{statement}</p>"
 
