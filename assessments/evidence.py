@@ -11,12 +11,14 @@ from html import escape
 PREVIEW = 180
 
 
-def evidence_note(evidence: str, label: str, shown: str, css_class: str) -> str:
+def evidence_note(
+    evidence: str, label: str, shown: str, css_class: str, *, short_tag: str = "p"
+) -> str:
     """`label` (HTML), then `shown` (the evidence as HTML: escaped, its links made links...) in
-    a paragraph of class `css_class`; in a <details> whose summary holds the start of the
-    evidence when it is longer than PREVIEW characters."""
+    a `short_tag` element (a table cell's note is a span) of class `css_class`; in a <details>
+    whose summary holds the start of the evidence when it is longer than PREVIEW characters."""
     if len(evidence) <= PREVIEW:
-        return f'<p class="{css_class}">{label} {shown}</p>'
+        return f'<{short_tag} class="{css_class}">{label} {shown}</{short_tag}>'
     # Whole words only, unless the first one is already too long.
     start = " ".join(evidence[:PREVIEW].split()[:-1]) or evidence[:PREVIEW]
     return (

@@ -26,7 +26,7 @@ from assessments.charts import (
     escape_ladder_text,
     radar,
 )
-from assessments.evidence import PREVIEW, evidence_note
+from assessments.evidence import evidence_note
 from assessments.kept import Kept
 from assessments.scored import (
     Scored,
@@ -573,8 +573,6 @@ def _role_requirements(
 # row per skill for two roles or more: made here, every text escaped, because a template loop
 # over them would cost several times the rest of the page.
 
-EVIDENCE_NOTE = '<span class="cell-note evidence-note">Your evidence: {}</span>'
-
 CATEGORY_ROW = (
     '<tr><td>{name}</td><td class="num">{percent}%</td>'
     '<td class="num">{met} of {requirements}</td></tr>'
@@ -615,11 +613,12 @@ YOUR_EVIDENCE = '<span class="muted">Your evidence:</span>'
 
 
 def _evidence_note(evidence: str) -> str:
-    # A row per skill and role: short evidence, most of it, costs a length check more than it
-    # did; long evidence folds as the next step's does, lest a paragraph make its row tall.
-    if len(evidence) <= PREVIEW:
-        return EVIDENCE_NOTE.format(escape(evidence)) if evidence else ""
-    return evidence_note(evidence, "Your evidence:", escape(evidence), "cell-note evidence-note")
+    """A table row's evidence: a note in its cell, long evidence folded as the next step's."""
+    if not evidence:
+        return ""
+    return evidence_note(
+        evidence, "Your evidence:", escape(evidence), "cell-note evidence-note", short_tag="span"
+    )
 
 
 def skill_rows(
