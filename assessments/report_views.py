@@ -31,7 +31,8 @@ def _report_facts() -> dict[str, RawSQL]:
     columns of the assessment's own query: the number of the track's newest published
     version, whether the assessment has reviews and whether its seeker has mentors now.
     Written as SQL: the ORM takes longer to build these three subqueries than the database
-    takes to answer the whole query."""
+    takes to answer the whole query. They filter as MatrixVersionQuerySet.published() and
+    MentorshipQuerySet.active() do: a change to either belongs here too."""
     assessment = Assessment._meta.db_table
     versions, reviews = MatrixVersion._meta.db_table, Review._meta.db_table
     mentorships = Mentorship._meta.db_table
@@ -86,9 +87,13 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     context = {
         "assessment": assessment,
         "viewer_is_owner": assessment.user_id == request.user.pk,
-        "report": reports.kept_report(scored, newer=assessment.newer_version()),
+        "report": reports.kept_report(
+            scored, newer=assessment.newer_version(assessment.newest_version_number)
+        ),
         "plan": plan.build_plan(scored),
-        "review": review_section(scored, reviews, chosen, request.user),
+        "review": review_section(
+            scored, reviews, chosen, request.user, seeker_has_mentors=assessment.seeker_has_mentors
+        ),
     }
     # The body, some 200 tags and variables around the rows made in Python, is a Jinja2
     # template (careerfit/templating.py): Django's template language took 2.5 times as long to

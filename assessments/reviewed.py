@@ -184,17 +184,21 @@ class ReviewSection:
 
 
 def review_section(
-    scored: Scored, reviews: list[LoadedReview], chosen: LoadedReview | None, viewer
+    scored: Scored,
+    reviews: list[LoadedReview],
+    chosen: LoadedReview | None,
+    viewer,
+    *,
+    seeker_has_mentors: bool,
 ) -> ReviewSection:
     """The report's review part. For the seeker it also lists their mentors with where each
-    one's review of this assessment stands (one query)."""
+    one's review of this assessment stands (one query, none without mentors)."""
     assessment = scored.assessment
     viewer_is_owner = assessment.user_id == viewer.pk
     mentors: tuple[MentorStatus, ...] = ()
     own_status = None
     states = {review.review.mentor_id: review.review.status for review in reviews}
-    # Loaded with the assessment (report_views): without mentors there is nothing to ask.
-    if viewer_is_owner and getattr(assessment, "seeker_has_mentors", True):
+    if viewer_is_owner and seeker_has_mentors:
         current = Mentorship.objects.active().filter(seeker=viewer).order_by("mentor__username")
         mentors = tuple(
             MentorStatus(name, review_status(assessment, states.get(mentor_id)))

@@ -314,15 +314,9 @@ class Assessment(models.Model):
         """Skill slug -> {level: what a person at that level does}, for the pinned version."""
         return dict(Skill.objects.filter(version_id=self.version_id).values_list("slug", "levels"))
 
-    def newer_version(self) -> MatrixVersion | None:
-        """The track's current version when it is newer than the pinned one: one query for
-        its number (none when loaded with it as `newest_version_number`), and one more for
-        the version only when it is newer."""
-        try:
-            newest = self.newest_version_number
-        except AttributeError:
-            published = self.track.versions.published()
-            newest = published.order_by("-number").values_list("number", flat=True).first()
+    def newer_version(self, newest: int | None) -> MatrixVersion | None:
+        """The track's current version, numbered `newest` (None: the track has no published
+        version), when it is newer than the pinned one: one query, only when it is newer."""
         if newest is None or newest <= self.version.number:
             return None
         return self.track.versions.published().get(number=newest)
