@@ -208,6 +208,22 @@ def test_the_seeker_sees_each_mentors_status_and_can_ask(owner, owner_client, wo
     assert f'action="{reverse("assessments:ask_review", args=[worked.pk])}"' in body
 
 
+def test_the_ask_for_a_review_form_posts_with_its_own_csrf_token(owner, worked, mentor, mailoutbox):
+    # As a browser does: the token printed in the form (the report body is Jinja2, which
+    # prints a missing variable as nothing), and a client that checks it.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    body = browser.get(report_url(worked)).content.decode()
+    ask = reverse("assessments:ask_review", args=[worked.pk])
+    form = re.search(rf'<form method="post" action="{ask}".*?</form>', body, re.S).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    response = browser.post(ask, {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 303
+    assert [message.to for message in mailoutbox] == [[mentor.email]]
+
+
 def test_a_draft_report_has_no_review_section(owner, owner_client, mentor):
     draft = worked_example(owner, submit=False)
 
