@@ -26,17 +26,22 @@ from roles.models import MatrixVersion
 REPORT_BODY = "assessments/report_body.jinja"
 
 
-def _report_facts() -> dict[str, RawSQL]:
+# What a report page reads of _report_facts, and what an export reads.
+REPORT_FACTS = ("newest_version_number", "has_reviews", "seeker_has_mentors")
+EXPORT_FACTS = ("has_reviews",)
+
+
+def _report_facts(names: tuple[str, ...]) -> dict[str, RawSQL]:
     """What a report would otherwise ask for one query each, mostly to find nothing, as
-    columns of the assessment's own query: the number of the track's newest published
-    version, whether the assessment has reviews and whether its seeker has mentors now.
-    Written as SQL: the ORM takes longer to build these three subqueries than the database
-    takes to answer the whole query. They filter as MatrixVersionQuerySet.published() and
-    MentorshipQuerySet.active() do: a change to either belongs here too."""
+    columns of the assessment's own query (those `names`): the number of the track's newest
+    published version, whether the assessment has reviews and whether its seeker has mentors
+    now. Written as SQL: the ORM takes longer to build these three subqueries than the
+    database takes to answer the whole query. They filter as MatrixVersionQuerySet.published()
+    and MentorshipQuerySet.active() do: a change to either belongs here too."""
     assessment = Assessment._meta.db_table
     versions, reviews = MatrixVersion._meta.db_table, Review._meta.db_table
     mentorships = Mentorship._meta.db_table
-    return {
+    facts = {
         "newest_version_number": RawSQL(
             f'SELECT MAX("number") FROM "{versions}" WHERE "track_id" = "{assessment}"."track_id"'
             ' AND "status" = %s',
@@ -51,14 +56,18 @@ def _report_facts() -> dict[str, RawSQL]:
             (),
         ),
     }
+    return {name: facts[name] for name in names}
 
 
-def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
+def _get_assessment_for_viewer(
+    request: HttpRequest, assessment_id: uuid.UUID, facts: tuple[str, ...]
+) -> Assessment:
     """The signed-in user's own assessment (drafts too), or a submitted one of someone they
-    mentor now; anything else is a 404, so its existence never leaks. With _report_facts."""
+    mentor now; anything else is a 404, so its existence never leaks. With those `facts` of
+    _report_facts."""
     assessments = Assessment.objects.select_related(
         "user", "track", "version", "target_role"
-    ).annotate(**_report_facts())
+    ).annotate(**_report_facts(facts))
     assessment = get_object_or_404(assessments, pk=assessment_id)
     if not assessment.is_visible_to(request.user):
         raise Http404("No Assessment matches the given query.")
@@ -66,11 +75,12 @@ def _get_assessment_for_viewer(request: HttpRequest, assessment_id: uuid.UUID) -
 
 
 def _scored_for_viewer(
-    request: HttpRequest, assessment_id: uuid.UUID
+    request: HttpRequest, assessment_id: uuid.UUID, facts: tuple[str, ...]
 ) -> tuple[Scored, list[LoadedReview], LoadedReview | None]:
-    """The assessment scored, the reviews the viewer may read, and the one the reviewed score
-    uses (`?review=<id>`, by default the latest submitted)."""
-    assessment = _get_assessment_for_viewer(request, assessment_id)
+    """The assessment scored (with `facts`, has_reviews among them), the reviews the viewer
+    may read, and the one the reviewed score uses (`?review=<id>`, by default the latest
+    submitted)."""
+    assessment = _get_assessment_for_viewer(request, assessment_id, facts)
     reviews = load_reviews(assessment, request.user) if assessment.has_reviews else []
     chosen = choose_review(reviews, request.GET.get("review", ""))
     scored = score_assessment(assessment, chosen.levels if chosen else None)
@@ -82,7 +92,7 @@ def _scored_for_viewer(
 def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """The report: drafts too (for their owner only), marked as such, with unanswered skills
     counted as 0; beside it, a mentor's reviewed result."""
-    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id, REPORT_FACTS)
     assessment = scored.assessment
     context = {
         "assessment": assessment,
@@ -106,7 +116,7 @@ def report(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    scored, reviews, chosen = _scored_for_viewer(request, assessment_id)
+    scored, reviews, chosen = _scored_for_viewer(request, assessment_id, EXPORT_FACTS)
     # Compact, by orjson: a large ladder's report is some 150 KB of JSON, which the standard
     # library's encoder takes several times longer to write than the rest of the request.
     response = HttpResponse(
@@ -122,7 +132,7 @@ def report_json(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 @require_GET
 @login_required
 def report_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    scored, _, chosen = _scored_for_viewer(request, assessment_id)
+    scored, _, chosen = _scored_for_viewer(request, assessment_id, EXPORT_FACTS)
     rows = io.StringIO()
     csv.writer(rows).writerows(exports.csv_rows(scored, chosen))
     response = HttpResponse(rows.getvalue(), content_type="text/csv; charset=utf-8")
